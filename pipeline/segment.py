@@ -1,0 +1,63 @@
+"""Segmentation: jieba's dictionary and HMM through rjieba (the Rust port, same dictionary),
+with the user dictionary built once per process from rules/ (titles, organization suffixes,
+units), so that 常务副主席, 区总工会, 万元 come out as single tokens.
+
+This is the only module that touches the segmenter.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import rjieba
+
+from .model import Document, Token
+from .rules import load_yaml
+
+_SENTENCE_END = re.compile(r"[。！？!?；;]+[”’」』)）]*|\n+")
+
+
+@lru_cache(maxsize=1)
+def load_user_dictionary() -> int:
+    """Add every word of rules/segmentation.yaml to the segmenter, once. Returns the count.
+
+    Entries are "word", "word FREQ" or "word FREQ TAG" (jieba's user-dictionary line format).
+    """
+    spec = load_yaml("segmentation.yaml")
+    words = 0
+    for entry in spec.get("words", []):
+        word, freq, tag = (str(entry).split() + [None, None])[:3]
+        rjieba.add_word(word, int(freq) if freq else None, tag or "n")
+        words += 1
+    return words
+
+
+def tokenize(text: str) -> list[Token]:
+    """Tokens with half-open offsets into `text` and jieba POS tags."""
+    load_user_dictionary()
+    tokens: list[Token] = []
+    offset = 0
+    for word, pos in rjieba.tag(text):
+        tokens.append(Token(word, offset, offset + len(word), pos))
+        offset += len(word)
+    return tokens
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans: ends at 。！？； (with closing quotes) or a line break."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        end = match.end() if not match.group().startswith("\n") else match.start()
+        if text[start:end].strip():
+            spans.append((start, end))
+        start = match.end()
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return spans
+
+
+def segment(doc: Document) -> Document:
+    doc.tokens = tokenize(doc.match_text)
+    doc.sentences = split_sentences(doc.text)
+    return doc
