@@ -1,0 +1,264 @@
+"""Date normalization accuracy against peer suites and the dev gold.
+
+Reads ../shared/benchmarks/normalization/ (Recognizers-Text, JioNLP, Duckling date cases) and
+../shared/eval/gold + ../shared/corpus (dev gold dates). Skips cleanly when they are absent.
+
+    .venv/bin/python bench/normalization_dates.py [--misses SUITE]
+
+`SUITES = {name: callable -> (correct, total)}` is imported by bench/normalization.py.
+
+Scope: expectations at day granularity or coarser (dates, date ranges, holidays). Times of
+day, datetimes, durations and sets are out of scope and not counted. A case is correct when
+one of our facts overlapping the expected span (anywhere in the text for parse cases) has a
+start equal to the expected start and an end equal to the expected end, or to it minus one
+day (Recognizers and Duckling ends are exclusive). Open-ended expectations (before/after)
+compare the given bound only. Any candidate reading may match (past or future).
+
+Cases judged wrong in the suite itself (counted as out of scope, listed with the reason):
+- Recognizers gives lunar festivals as if the lunar month/day were solar (中秋节 ->
+  2017-08-15, 春节 -> 2018-01-01, 除夕 -> 12-31, 正月三十 / 大年三十 -> 01-30,
+  农历2015年十月初一 -> 2015-10-01): we return the solar day; skipped (`LUNAR_AS_SOLAR`).
+- Recognizers "2010年至2018年"-style ranges end at the *start* of the last year
+  (2018-01-01): we end at 2018-12-31; the case compares start only (`RANGE_END_AT_START`).
+- Recognizers era years (康熙三年, 神龙元年, 民国三年) and years before 1000 (789年,
+  三六七年): out of scope for news; skipped.
+- Relative durations read as ranges (近三年, 过去十年, 前1周, 上2个月, 未来两天, 5天前):
+  durations, not dates, for this pipeline (GOLD.md); skipped.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipeline.dates import find_dates  # noqa: E402
+from pipeline.model import ReferenceDate  # noqa: E402
+from pipeline.reference import resolve_reference  # noqa: E402
+
+SHARED = ROOT.parent / "shared"
+NORMALIZATION = SHARED / "benchmarks" / "normalization"
+GOLD = SHARED / "eval" / "gold"
+CORPUS = SHARED / "corpus"
+
+IN_SCOPE_KINDS = {"date", "date_range", "time_point", "time_span"}
+LUNAR_AS_SOLAR = re.compile(r"中秋|春节|除夕|元宵|端午|重阳|七夕|农历|正月|大年|初[一二三四五六七八九十]|腊月")
+ERA_YEARS = re.compile(r"康熙|雍正|乾隆|神龙|民国|^[^0-9]*[0-9]{3}年|三六七年")
+DURATION_LIKE = re.compile(r"近\s?[0-9一二两三四五六七八九十]+\s?[年月周天]|过去|前[0-9]+[周个]|上[0-9]+个|未来|[0-9一二三四五六七八九十]+[天年周]前|[0-9一二三四五六七八九十]+[天年周]后|后[0-9]年|最近")
+
+
+def fold_width(text: str) -> str:
+    """Full-width ASCII and the ideographic space to half-width, one character for one."""
+    return "".join(
+        " " if c == "\u3000" else chr(ord(c) - 0xFEE0) if "\uff01" <= c <= "\uff5e" else c for c in text
+    )
+
+
+def _day(value: str | None) -> date | None:
+    if value in (None, "", "inf", "-inf", "not resolved"):
+        return None
+    try:
+        return datetime.fromisoformat(value[:19].replace(" ", "T")).date() if len(value) > 10 else date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _reference(value: str | None) -> ReferenceDate:
+    if not value:
+        return ReferenceDate()
+    day = _day(value[:10]) if len(value) >= 10 else None
+    if day is None:
+        return ReferenceDate(date(int(value[:4]), 1, 1), "given", None, "year") if value[:4].isdigit() else ReferenceDate()
+    return ReferenceDate(day, "given", None, "day")
+
+
+def _ends_match(ours: str | None, expected_end: date | None) -> bool:
+    if expected_end is None:
+        return True
+    mine = _day(ours)
+    return mine is not None and (mine == expected_end or mine == expected_end - timedelta(days=1))
+
+
+def _fact_matches(fact, candidate: dict, compare_end: bool) -> bool:
+    start, end = _day(candidate.get("start")), _day(candidate.get("end"))
+    if start is None and end is None:
+        return False
+    if start is not None and _day(fact.value_start) != start:
+        return False
+    if start is None:  # open start (before X): our end or start at X
+        return _ends_match(fact.value_end, end) or _day(fact.value_start) == end
+    return not compare_end or _ends_match(fact.value_end, end)
+
+
+def _score_cases(path: Path, select: Callable[[dict, dict], tuple[bool, bool] | None]) -> tuple[int, int, list]:
+    """Score every in-scope expected span. select(case, span) -> None to skip, else (parse, compare_end)."""
+    correct = total = 0
+    misses = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        case = json.loads(line)
+        for span in case.get("expected", []):
+            how = select(case, span)
+            if how is None:
+                continue
+            whole_text, compare_end = how
+            text = fold_width(case["text"])
+            facts = find_dates(text, _reference(case.get("reference_date")))
+            if not whole_text and "start_char" in span:
+                lo, hi = span["start_char"], span["end_char"] + 1
+                facts = [f for f in facts if f.start < hi and f.end > lo]
+            values = span["value"] if isinstance(span["value"], list) else [span["value"]]
+            ok = any(_fact_matches(f, v, compare_end) for f in facts for v in values if isinstance(v, dict))
+            total += 1
+            correct += ok
+            if not ok:
+                misses.append((case["id"], case["text"], case.get("reference_date"), values[:2],
+                               [(f.text, f.value_start, f.value_end) for f in facts]))
+    return correct, total, misses
+
+
+def _recognizers_select(case: dict, span: dict) -> tuple[bool, bool] | None:
+    if span.get("type") not in ("date", "daterange") and case["kind"] not in ("date", "date_range"):
+        return None
+    if span.get("type") not in (None, "date", "daterange"):
+        return None
+    values = span.get("value") or []
+    if not any(isinstance(v, dict) and (v.get("start") or v.get("end")) not in (None, "not resolved") for v in values):
+        return None
+    text = span.get("text", "")
+    if LUNAR_AS_SOLAR.search(text) or ERA_YEARS.search(text) or DURATION_LIKE.search(text):
+        return None
+    if any(v.get("type") in ("time", "datetime", "timerange", "datetimerange", "duration", "set") for v in values):
+        return None
+    range_at_start = bool(re.search(r"年\s?(?:至|到|-|–)|[0-9]\s?(?:至|到|-|–)\s?[0-9]{4}|和.*之间|与.*间|之后.*之前", text))
+    return case["task"] == "parse", not range_at_start
+
+
+def _jionlp_select(case: dict, span: dict) -> tuple[bool, bool] | None:
+    if case["kind"] not in ("time_point", "time_span") or not isinstance(span.get("value"), dict):
+        return None
+    value = span["value"]
+    start, end = value.get("start", ""), value.get("end", "")
+    if not (start.endswith("00:00:00") and end.endswith("23:59:59")):
+        return None  # a time of day: out of scope
+    if case.get("options") or case.get("reference_date") is None or case.get("reference_partial"):
+        return None
+    if LUNAR_AS_SOLAR.search(case["text"]) is None and DURATION_LIKE.search(case["text"]):
+        return None
+    return True, True
+
+
+def _duckling_select(case: dict, span: dict) -> tuple[bool, bool] | None:
+    value = span.get("value")
+    if not isinstance(value, dict) or case["kind"] not in ("datetime", "datetime_range"):
+        return None
+    grain = value.get("grain")
+    if grain not in ("day", "month", "year", "quarter", "week"):
+        return None
+    if DURATION_LIKE.search(case["text"]):
+        return None
+    if value.get("type") == "value":
+        start = _day(value["value"])
+        if start is None:
+            return None
+        end = {"day": start, "week": start + timedelta(days=6), "month": _month_last(start),
+               "quarter": _month_last(date(start.year, start.month + 2, 1)) if start.month <= 10 else start,
+               "year": date(start.year, 12, 31)}[grain]
+        span["value"] = {"start": start.isoformat(), "end": end.isoformat()}
+    else:
+        span["value"] = {"start": (value.get("start") or "")[:10] or None, "end": (value.get("end") or "")[:10] or None}
+    return True, True
+
+
+def _month_last(day: date) -> date:
+    nxt = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+    return nxt - timedelta(days=1)
+
+
+def _suite(file: str, select) -> Callable[[], tuple[int, int]]:
+    def run() -> tuple[int, int]:
+        path = NORMALIZATION / file
+        if not path.exists():
+            return 0, 0
+        correct, total, _ = _score_cases(path, select)
+        return correct, total
+    run.file = file
+    run.select = select
+    return run
+
+
+def dev_gold() -> tuple[int, int, int, int]:
+    """(matched gold, gold, good predictions, predictions) over the dev gold, scorer's rule."""
+    matched = n_gold = good = n_pred = 0
+    manifest = {}
+    for line in (CORPUS / "manifest.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        manifest[Path(row["file"]).name] = row.get("publish_date")
+    for gpath in sorted(GOLD.glob("*.json")):
+        gold = json.loads(gpath.read_text(encoding="utf-8"))
+        facts = _article_dates(gold["article"], manifest)
+        pvals = [{"start": f.value_start, "end": f.value_end} for f in facts if f.value_start]
+        gdates = [d for d in gold["dates"] if d.get("start")]
+        matched += sum(any(_date_match(v, g) for v in pvals) for g in gdates)
+        good += sum(any(_date_match(v, g) for g in gdates) for v in pvals)
+        n_gold += len(gdates)
+        n_pred += len(pvals)
+    return matched, n_gold, good, n_pred
+
+
+def _article_dates(name: str, manifest: dict):
+    raw = (CORPUS / "articles" / name).read_text(encoding="utf-8-sig")
+    text = fold_width(raw)
+    publish = manifest.get(name)
+    reference = resolve_reference(text, date.fromisoformat(publish) if publish else None)
+    return find_dates(text, reference)
+
+
+def _date_match(pred: dict, gold: dict) -> bool:
+    """The scorer's rule (../shared/eval/score.py date_match)."""
+    if not pred or not gold.get("start"):
+        return False
+    if gold.get("granularity") == "period":
+        return (pred.get("start") or "")[:4] == gold["start"][:4]
+    return pred.get("start") == gold["start"] and pred.get("end") == gold["end"]
+
+
+SUITES: dict[str, Callable[[], tuple[int, int]]] = {
+    "dates: recognizers_datetime_zh": _suite("recognizers_datetime_zh.jsonl", _recognizers_select),
+    "dates: recognizers_datetime_parsers_zh": _suite("recognizers_datetime_parsers_zh.jsonl", _recognizers_select),
+    "dates: jionlp_time": _suite("jionlp_time.jsonl", _jionlp_select),
+    "dates: duckling_time_zh": _suite("duckling_time_zh.jsonl", _duckling_select),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--misses", metavar="SUITE", help="print the missed cases of the suite whose name contains this")
+    args = ap.parse_args(argv)
+    if not NORMALIZATION.exists():
+        print(f"skipped: {NORMALIZATION} not found")
+        return 0
+    print(f"{'suite':45s} {'correct':>8s} {'total':>6s} {'share':>7s}")
+    for name, run in SUITES.items():
+        correct, total = run()
+        share = f"{correct / total:.1%}" if total else "-"
+        print(f"{name:45s} {correct:8d} {total:6d} {share:>7s}")
+        if args.misses and args.misses in name:
+            for miss in _score_cases(NORMALIZATION / run.file, run.select)[2]:
+                print("   MISS", *miss)
+    if GOLD.exists():
+        matched, n_gold, good, n_pred = dev_gold()
+        p = good / n_pred if n_pred else 0.0
+        r = matched / n_gold if n_gold else 0.0
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        print(f"dev gold dates: P={p:.3f} ({good}/{n_pred}) R={r:.3f} ({matched}/{n_gold}) F1={f1:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,871 @@
+"""DATES: find date expressions in an article and resolve them to inclusive ISO intervals.
+
+Two steps, kept apart (Recognizers-Text style):
+  find     `_candidates()` runs the patterns of rules/dates.yaml over the text and returns
+           `Match` records: a span, the rule that made it, and the parts it read (year, month...).
+  resolve  `_resolve()` turns one Match into (start, end, granularity) given the reference date
+           and what the text said before it (the last day named, the last period named).
+
+Year-less dates. A date without a year takes the reference year, with one rule for reports
+about the past: a month later than the reference month (8月 in a July article) takes the
+previous year, unless its sentence speaks of the future (将, 计划, 预计 ... from
+rules/dates.yaml `future_markers`, or a deadline suffix such as 前/起). A bare day (21日)
+takes the reference month the same way: a day later than the reference day is last month's.
+A year named earlier in the same sentence (2019年3月5日……4月2日) wins over the reference.
+
+Festivals take the year of the reference, choosing among the neighbouring years the
+occurrence nearest to the reference day (春节 in a December article is next year's).
+
+Vocabulary (relative words, festivals, period words, stop-lists) is data in rules/dates.yaml;
+this module holds the mechanisms only.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+
+from lunardate import LunarDate
+
+from .model import DateFact, ReferenceDate
+from .rules import RulesError, alternation, expand_fragments, load_yaml
+
+RULES_FILE = "dates.yaml"
+_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_LUNAR_MONTHS = {"正": 1, "冬": 11, "腊": 12}
+_SENTENCE_END = "。！？!?；;\n"
+SAME_YEAR_BIAS_DAYS = 150
+_PATTERN_ORDER = ("calendar", "numeric", "event_md", "year_range", "month_range", "decade", "week",
+                  "relative_day", "festival", "same_period")
+
+
+@dataclass
+class Match:
+    """A span found by one pattern, with the named groups it read (not yet resolved)."""
+    start: int
+    end: int
+    rule: str
+    parts: dict
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Rules:
+    patterns: dict  # name -> compiled regex
+    relative_years: dict
+    relative_months: dict
+    relative_days: dict
+    relative_weeks: dict
+    weekdays: dict
+    period_suffixes: dict
+    festivals: dict
+    festival_suffixes: dict
+    festival_context_after: tuple
+    festival_not_before: tuple
+    holidays: dict
+    future_markers: tuple
+    future_suffixes: tuple
+    recurring_prefixes: tuple
+    stop_phrases: tuple
+    event_nouns: tuple
+
+
+@lru_cache(maxsize=1)
+def load_rules() -> Rules:
+    """Compile rules/dates.yaml once: tables become alternation fragments, then patterns."""
+    spec = load_yaml(RULES_FILE)
+    fragments = dict(spec["fragments"])
+    tables = {
+        "rel_year": spec["relative_years"],
+        "rel_month": spec["relative_months"],
+        "rel_day": spec["relative_days"],
+        "rel_week": spec["relative_weeks"],
+        "weekday": spec["weekdays"],
+        "period_suffix": spec["period_suffixes"],
+        "festival_name": spec["festivals"],
+        "festival_suffix": spec["festival_suffixes"],
+    }
+    for name, table in tables.items():
+        if name in fragments:
+            raise RulesError(f"{RULES_FILE}: fragment {name!r} is generated from a table; remove it")
+        fragments[name] = f"(?:{alternation(table)})"
+    expanded = expand_fragments(fragments, RULES_FILE)
+    for name, fest in spec["festivals"].items():
+        if fest.get("calendar") in ("span", "offset"):
+            for ref in ([fest["from"], fest["to"]] if fest["calendar"] == "span" else [fest["of"]]):
+                if ref not in spec["festivals"]:
+                    raise RulesError(f"{RULES_FILE}: festival {name!r} refers to unknown festival {ref!r}")
+        if "holiday" in fest and fest["holiday"] not in spec["holidays"]:
+            # a holiday family without data yet is allowed, it falls back to the festival day
+            pass
+    holidays = {
+        family: {int(year): (_as_date(span[0]), _as_date(span[1])) for year, span in years.items()}
+        for family, years in spec["holidays"].items()
+    }
+    return Rules(
+        patterns={name: re.compile(expanded[name]) for name in _PATTERN_ORDER},
+        relative_years=spec["relative_years"],
+        relative_months=spec["relative_months"],
+        relative_days=spec["relative_days"],
+        relative_weeks=spec["relative_weeks"],
+        weekdays=spec["weekdays"],
+        period_suffixes=spec["period_suffixes"],
+        festivals=spec["festivals"],
+        festival_suffixes=spec["festival_suffixes"],
+        festival_context_after=tuple(spec["festival_context_after"]),
+        festival_not_before=tuple(spec["festival_not_before"]),
+        holidays=holidays,
+        future_markers=tuple(spec["future_markers"]),
+        future_suffixes=tuple(spec["future_suffixes"]),
+        recurring_prefixes=tuple(spec["recurring_prefixes"]),
+        stop_phrases=tuple(spec["stop_phrases"]),
+        event_nouns=tuple(spec["event_nouns"]),
+    )
+
+
+def _as_date(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+# ---------------------------------------------------------------------------------- numbers
+
+def cn_number(text: str) -> int | None:
+    """Small Chinese numerals as used in dates: 十二, 二十五, 廿三, 初五, 三十一, 5."""
+    if text.isdigit():
+        return int(text)
+    text = text.removeprefix("初")
+    if text.startswith("廿"):
+        text = "二十" + text[1:]
+    if "十" in text:
+        tens, _, units = text.partition("十")
+        tens_value = _CN_DIGITS.get(tens, None) if tens else 1
+        units_value = _CN_DIGITS.get(units, None) if units else 0
+        if tens_value is None or units_value is None:
+            return None
+        return tens_value * 10 + units_value
+    if len(text) == 1 and text in _CN_DIGITS:
+        return _CN_DIGITS[text]
+    return None
+
+
+def cn_year(text: str) -> int:
+    """二〇二一 -> 2021 (digit by digit)."""
+    return int("".join(str(_CN_DIGITS[c]) for c in text))
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _day_in_month(year: int, month: int, day: int) -> date:
+    """Day `day` of the month, 31 meaning the last day."""
+    return date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def _shift_months(year: int, month: int, delta: int) -> tuple[int, int]:
+    index = year * 12 + (month - 1) + delta
+    return index // 12, index % 12 + 1
+
+
+# ---------------------------------------------------------------------------------- find
+
+def _candidates(text: str, rules: Rules) -> list[Match]:
+    """Every pattern's non-empty matches, before overlap resolution."""
+    found: list[Match] = []
+    for name, pattern in rules.patterns.items():
+        for m in pattern.finditer(text):
+            if m.end() == m.start():
+                continue
+            parts = {k: v for k, v in m.groupdict().items() if v is not None}
+            if "bday" in parts:
+                parts["day"], parts["day_mark"] = parts.pop("bday"), "日"
+            match = Match(m.start(), m.end(), f"date.{name}", parts)
+            if _acceptable(match, text, rules):
+                found.append(match)
+    return found
+
+
+def _acceptable(match: Match, text: str, rules: Rules) -> bool:
+    """Pattern-specific checks that a regex alone does not express."""
+    p, rule = match.parts, match.rule
+    if rule == "date.calendar":
+        return _calendar_ok(match, text, rules)
+    if rule == "date.week":
+        return "wrel" in p or "wday" in p
+    if rule == "date.event_md":
+        before = text[max(0, match.start - 1):match.start]
+        after = text[match.end:match.end + 4]
+        quoted = before in "“\"「'‘" and before != "" and after[:1] in "”\"」'’"
+        return quoted or after.startswith(rules.event_nouns)
+    if rule == "date.festival":
+        return _festival_ok(match, text, rules)
+    if rule == "date.numeric":
+        return _numeric_ok(p)
+    return True
+
+
+def _calendar_ok(match: Match, text: str, rules: Rules) -> bool:
+    p = match.parts
+    has_year = any(k in p for k in ("rel_year", "year", "year_cn", "year2"))
+    has_month = any(k in p for k in ("rel_month", "month", "month_cn", "lunar_month"))
+    has_day = any(k in p for k in ("day", "day_cn", "lunar_day"))
+    if "lunar_month" in p and "lunar" not in p and p["lunar_month"] not in _LUNAR_MONTHS:
+        return False  # 二月 without 农历 is read by month_cn
+    if has_day and not has_month:
+        # a bare day needs digits and 日 (21日); 号 and Chinese days need a month
+        if "day" not in p or p.get("day_mark") != "日" or has_year:
+            return False
+    if "day_cn" in p and "day_cn_mark" not in p and not has_month:
+        return False
+    if "lunar_day" in p and not has_month:
+        return False
+    suffix = p.get("psuf")
+    if suffix is not None:
+        level = _suffix_level(suffix, p, rules)
+        if level is None:
+            return False
+        if level == "year" and (has_month or has_day):
+            return False
+        if level == "month" and has_day:
+            return False
+        if level == "month" and not has_month and (suffix not in rules.period_suffixes or has_year):
+            return False
+    if not (has_year or has_month or has_day or suffix):
+        return False
+    if "month_cn" in p and not (has_year or has_day or suffix) and p["month_cn"] in ("一", "十"):
+        # 一月/十月 alone are too often parts of other words (统一月度); keep with a day or year
+        return text[match.end:match.end + 1] not in "度份"
+    return True
+
+
+def _suffix_level(suffix: str, parts: dict, rules: Rules) -> str | None:
+    if suffix.startswith("前") and suffix not in rules.period_suffixes:
+        return "year"  # 前三季度, 前4个月
+    entry = rules.period_suffixes.get(suffix)
+    if entry is None:
+        return None
+    if entry["level"] == "after":
+        if any(k in parts for k in ("rel_month", "month", "month_cn", "lunar_month")):
+            return "month"
+        if any(k in parts for k in ("rel_year", "year", "year_cn", "year2")):
+            return "year"
+        return None
+    return entry["level"]
+
+
+def _numeric_ok(p: dict) -> bool:
+    year, month, day = _numeric_ymd(p)
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def _numeric_ymd(p: dict) -> tuple[int, int, int]:
+    for y, m, d in (("ny", "nm", "nd"), ("sy", "sm", "sd"), ("cy", "cm", "cd")):
+        if y in p:
+            return int(p[y]), int(p[m]), int(p[d])
+    raise KeyError("numeric date without parts")
+
+
+def _festival_ok(match: Match, text: str, rules: Rules) -> bool:
+    p = match.parts
+    name = p["fest"]
+    after = text[match.end:match.end + 4]
+    if after.startswith(rules.festival_not_before):
+        return False
+    if text[match.start - 1:match.start] in ("“", "\"") and "lq" not in p:
+        pass
+    if not rules.festivals[name].get("context"):
+        return True
+    has_context = ("fyear" in p or "frel" in p or "lq" in p or "fsuf" in p
+                   or after.startswith(rules.festival_context_after))
+    return has_context
+
+
+def _select(matches: list[Match], text: str, rules: Rules) -> list[Match]:
+    """Longest match wins; drop matches inside stop phrases and recurring dates (每月5日)."""
+    blocked = [False] * (len(text) + 1)
+    for phrase in rules.stop_phrases:
+        start = text.find(phrase)
+        while start != -1:
+            for i in range(start, start + len(phrase)):
+                blocked[i] = True
+            start = text.find(phrase, start + 1)
+    chosen: list[Match] = []
+    taken = [False] * (len(text) + 1)
+    for match in sorted(matches, key=lambda m: (-(m.end - m.start), m.start)):
+        if any(taken[match.start:match.end]):
+            continue
+        if any(blocked[match.start:match.end]) and match.rule in ("date.week", "date.relative_day"):
+            continue
+        if text[max(0, match.start - 2):match.start].endswith(rules.recurring_prefixes):
+            continue
+        for i in range(match.start, match.end):
+            taken[i] = True
+        chosen.append(match)
+    return sorted(chosen, key=lambda m: m.start)
+
+
+def _merge_ranges(matches: list[Match], text: str) -> list[Match]:
+    """3月5日至7日 / 2月28日-3月1日: two dates joined by 至/到/- become one span match."""
+    merged: list[Match] = []
+    i = 0
+    while i < len(matches):
+        cur = matches[i]
+        if i + 1 < len(matches):
+            nxt = matches[i + 1]
+            between = text[cur.end:nxt.start]
+            if (cur.rule in ("date.calendar", "date.numeric") and nxt.rule in ("date.calendar", "date.numeric")
+                    and re.fullmatch(r"[ \u3000]?(?:至|到|-|–|—|~|－|～|一直到)[ \u3000]?", between)
+                    and "since" not in cur.parts and "psuf" not in cur.parts):
+                merged.append(Match(cur.start, nxt.end, "date.span", {}, {"first": cur, "second": nxt}))
+                i += 2
+                continue
+        merged.append(cur)
+        i += 1
+    return merged
+
+
+def _attach_weekday(matches: list[Match], text: str) -> list[Match]:
+    """10月12号，星期一: a weekday right after a date belongs to it (one fact, not two)."""
+    out: list[Match] = []
+    for match in matches:
+        if (out and match.rule == "date.week" and "wrel" not in match.parts
+                and out[-1].rule in ("date.calendar", "date.numeric", "date.span")
+                and re.fullmatch(r"[ ,，、(（]?", text[out[-1].end:match.start])):
+            prev = out[-1]
+            end = match.end + (1 if text[match.end:match.end + 1] in ")）" and text[prev.end:match.start] in "(（" else 0)
+            out[-1] = Match(prev.start, end, prev.rule, prev.parts, prev.extra)
+            continue
+        out.append(match)
+    return out
+
+
+# ---------------------------------------------------------------------------------- resolve
+
+@dataclass
+class Context:
+    """What resolution needs besides the match: the anchor and what came before."""
+    text: str
+    reference: ReferenceDate
+    rules: Rules
+    last_day: date | None = None  # the last day-granularity date named (for 当天, 次日)
+    last_period: tuple[date, date] | None = None  # the last period named (for 去年同期)
+    sentence_year: tuple[int, int] | None = None  # (sentence start, year) of an explicit year
+    sentence_year_applies: bool = False  # the current match shares that sentence
+
+
+@dataclass
+class Value:
+    start: date | None
+    end: date | None
+    granularity: str
+    kind: str = "absolute"
+    reason: str | None = None
+    explicit_year: int | None = None
+
+
+def _unresolved(granularity: str, reason: str, kind: str = "absolute") -> Value:
+    return Value(None, None, granularity, kind, reason)
+
+
+def _sentence_bounds(text: str, offset: int) -> tuple[int, int]:
+    start = offset
+    while start > 0 and text[start - 1] not in _SENTENCE_END:
+        start -= 1
+    end = offset
+    while end < len(text) and text[end] not in _SENTENCE_END:
+        end += 1
+    return start, end
+
+
+def _speaks_of_future(match: Match, ctx: Context) -> bool:
+    after = ctx.text[match.end:match.end + 2]
+    if after.startswith(ctx.rules.future_suffixes):
+        return True
+    start, end = _sentence_bounds(ctx.text, match.start)
+    sentence = ctx.text[start:end]
+    return any(marker in sentence for marker in ctx.rules.future_markers)
+
+
+def _reference_year(match: Match, ctx: Context) -> int | None:
+    """The year of a year-less date: an explicit year earlier in the sentence, else the reference."""
+    if ctx.sentence_year is not None:
+        sent_start, year = ctx.sentence_year
+        if _sentence_bounds(ctx.text, match.start)[0] == sent_start:
+            return year
+    ref = ctx.reference
+    return ref.value.year if ref.value is not None else None
+
+
+def _year_of(match: Match, parts: dict, ctx: Context) -> tuple[int | None, bool, str | None]:
+    """(year, explicit, reason). explicit: the text wrote the year (not relative, not inferred)."""
+    ref = ctx.reference
+    if "year" in parts:
+        return int(parts["year"]), True, None
+    if "year_cn" in parts:
+        return cn_year(parts["year_cn"]), True, None
+    if "year2" in parts:
+        short = int(parts["year2"])
+        return (2000 + short if short < 50 else 1900 + short), True, None
+    if "rel_year" in parts:
+        if ref.value is None:
+            return None, False, "no reference date"
+        return ref.value.year + ctx.rules.relative_years[parts["rel_year"]], False, None
+    year = _reference_year(match, ctx)
+    if year is None:
+        return None, False, "no year known"
+    return year, False, None
+
+
+def _month_of(parts: dict, year: int, ctx: Context) -> tuple[int, int] | None:
+    """(year, month) named by the parts, None when no month; rel_month shifts from the reference."""
+    if "rel_month" in parts:
+        ref = ctx.reference.value
+        return _shift_months(ref.year, ref.month, ctx.rules.relative_months[parts["rel_month"]])
+    if "month" in parts:
+        return year, int(parts["month"])
+    if "month_cn" in parts:
+        return year, cn_number(parts["month_cn"])
+    return None
+
+
+def _resolve_calendar(match: Match, ctx: Context) -> Value:
+    p = match.parts
+    ref = ctx.reference
+    lunar = "lunar" in p or "lunar_month" in p or "lunar_day" in p
+    has_month = any(k in p for k in ("rel_month", "month", "month_cn", "lunar_month"))
+    has_day = any(k in p for k in ("day", "day_cn", "lunar_day"))
+    year, explicit, reason = _year_of(match, p, ctx)
+    kind = "relative" if ("rel_year" in p or "rel_month" in p) else "absolute"
+    if "rel_month" in p and ref.value is None:
+        return _unresolved("month", "no reference date", "relative")
+    if year is None and not ("rel_month" in p):
+        return _unresolved("day" if has_day else "month" if has_month else "year", reason, kind)
+    if lunar:
+        return _resolve_lunar(match, year, explicit, ctx)
+    ym = _month_of(p, year, ctx) if has_month else None
+    suffix = p.get("psuf")
+    if ym is None and has_day:
+        # bare day: the reference month (or the last month when the day is later than today)
+        if ref.value is None or ref.granularity != "day":
+            if ctx.last_day is None:
+                return _unresolved("day", "no month known")
+            ym = (ctx.last_day.year, ctx.last_day.month)
+        else:
+            ym = (ref.value.year, ref.value.month)
+            if int(p["day"]) > ref.value.day and not _speaks_of_future(match, ctx):
+                ym = _shift_months(ym[0], ym[1], -1)
+    elif ym is not None and not explicit and "rel_year" not in p and "rel_month" not in p:
+        ym = _past_year_rule(match, ym, ctx)
+    if ym is None and suffix is not None and _suffix_level(suffix, p, ctx.rules) == "month":
+        if ref.value is None or ref.granularity != "day":
+            return _unresolved("period", "no month known", kind)
+        ym = (ref.value.year, ref.value.month)  # 月底 alone: this month's
+    if ym is None:
+        return _year_level(match, year, suffix, kind, explicit, ctx)
+    y, m = ym
+    if not 1 <= m <= 12:
+        return _unresolved("month", "invalid month", kind)
+    if has_day:
+        day = int(p["day"]) if "day" in p else cn_number(p["day_cn"])
+        try:
+            point = date(y, m, day)
+        except (ValueError, TypeError):
+            return _unresolved("day", "invalid date", kind)
+        return _with_since(Value(point, point, "day", kind, explicit_year=y if explicit else None), match, ctx)
+    if suffix is not None:
+        entry = _suffix_entry(suffix, "month", ctx.rules)
+        value = Value(_day_in_month(y, m, entry["from"]), _day_in_month(y, m, entry["to"]), "period", kind)
+        return _with_since(value, match, ctx)
+    value = Value(date(y, m, 1), _month_end(y, m), "month", kind, explicit_year=y if explicit else None)
+    return _with_since(value, match, ctx)
+
+
+def _past_year_rule(match: Match, ym: tuple[int, int], ctx: Context) -> tuple[int, int]:
+    """A year-less month later than the reference month in a past-tense report is last year's."""
+    ref = ctx.reference
+    if ref.value is None or ref.granularity != "day" or ctx.sentence_year_applies:
+        return ym
+    year, month = ym
+    if year == ref.value.year and month > ref.value.month and not _speaks_of_future(match, ctx):
+        return year - 1, month
+    return ym
+
+
+def _suffix_entry(suffix: str, level: str, rules: Rules) -> dict:
+    entry = rules.period_suffixes[suffix]
+    if entry["level"] == "after":
+        return rules.period_suffixes[entry[level]]
+    return entry
+
+
+def _year_level(match: Match, year: int, suffix: str | None, kind: str, explicit: bool, ctx: Context) -> Value:
+    p = match.parts
+    if suffix is None:
+        value = Value(date(year, 1, 1), date(year, 12, 31), "year", kind, explicit_year=year if explicit else None)
+        return _with_since(value, match, ctx)
+    if "firstn" in p:
+        n = cn_number(p["firstn"])
+        value = Value(date(year, 1, 1), _month_end(year, n), "period", kind)
+    elif "firstq" in p:
+        n = cn_number(p["firstq"])
+        value = Value(date(year, 1, 1), _month_end(year, 3 * n), "period", kind)
+    else:
+        entry = _suffix_entry(suffix, "year", ctx.rules)
+        (m1, d1), (m2, d2) = entry["from"], entry["to"]
+        value = Value(_day_in_month(year, m1, d1), _day_in_month(year, m2, d2), "period", kind)
+    return _with_since(value, match, ctx)
+
+
+def _with_since(value: Value, match: Match, ctx: Context) -> Value:
+    """今年以来 / 2021年以来: from the start of the date to the reference day."""
+    if "since" not in match.parts or value.start is None:
+        return value
+    ref = ctx.reference.value
+    if ref is None or ctx.reference.granularity != "day" or ref < value.start:
+        return Value(value.start, None, "period", value.kind, "open end: no reference day")
+    return Value(value.start, ref, "period", value.kind)
+
+
+def _resolve_lunar(match: Match, year: int, explicit: bool, ctx: Context) -> Value:
+    p = match.parts
+    if "lunar_month" in p:
+        month = _LUNAR_MONTHS.get(p["lunar_month"]) or cn_number(p["lunar_month"])
+    elif "month_cn" in p:
+        month = cn_number(p["month_cn"])
+    elif "month" in p:
+        month = int(p["month"])
+    else:
+        return _unresolved("day", "lunar date without a month")
+    day_text = p.get("lunar_day") or p.get("day_cn") or p.get("day")
+    if day_text is None:
+        return _unresolved("month", "lunar month without a day")
+    day = cn_number(day_text)
+    if explicit:
+        solar = _lunar_to_solar(year, month, day)
+    else:
+        solar = _nearest(lambda y: _lunar_to_solar(y, month, day), year, ctx)
+    if solar is None:
+        return _unresolved("day", "no such lunar day")
+    return Value(solar, solar, "day", "festival")
+
+
+def _lunar_to_solar(year: int, month: int, day: int) -> date | None:
+    try:
+        return LunarDate(year, month, day).to_solar_date()
+    except ValueError:
+        if day == 30:  # a short month: 大年三十 of a 29-day 腊月 is its last day
+            try:
+                return LunarDate(year, month, 29).to_solar_date()
+            except ValueError:
+                return None
+        return None
+
+
+def _nearest(occurrence, year: int, ctx: Context, prefer_same_year: bool = False) -> date | None:
+    """The occurrence in year-1, year or year+1 nearest to the reference (mid-year if only a year).
+
+    With prefer_same_year (festivals), another year's occurrence wins only when it is much
+    nearer (SAME_YEAR_BIAS_DAYS): 中秋 in a February article is this year's.
+    """
+    ref = ctx.reference
+    if ref.value is None:
+        return occurrence(year)
+    target = ref.value if ref.granularity == "day" else date(year, 7, 1)
+    bias = SAME_YEAR_BIAS_DAYS if prefer_same_year else 0
+    options = [(y, d) for y, d in ((y, occurrence(y)) for y in (year - 1, year, year + 1)) if d is not None]
+    if not options:
+        return None
+    return min(options, key=lambda yd: abs((yd[1] - target).days) - (bias if yd[0] == year else 0))[1]
+
+
+def _festival_day(name: str, year: int, rules: Rules) -> tuple[date, date] | None:
+    """The festival's own day (or period) in `year`."""
+    fest = rules.festivals[name]
+    cal = fest["calendar"]
+    if cal == "solar":
+        day = date(year, fest["month"], fest["day"])
+        return day, day
+    if cal == "lunar":
+        day = _lunar_to_solar(year, fest["month"], fest["day"])
+        return (day, day) if day else None
+    if cal == "lunar_eve":
+        day = LunarDate(year, 1, 1).to_solar_date() - timedelta(days=1)
+        return day, day
+    if cal == "qingming":
+        short = year % 100
+        c = 4.81 if year >= 2000 else 5.59
+        day = date(year, 4, int(short * 0.2422 + c) - int(short / 4))
+        return day, day
+    if cal == "span":
+        first, last = _festival_day(fest["from"], year, rules), _festival_day(fest["to"], year, rules)
+        return (first[0], last[1]) if first and last else None
+    if cal == "offset":
+        base = _festival_day(fest["of"], year, rules)
+        lo, hi = fest["days"]
+        return (base[0] + timedelta(days=lo), base[0] + timedelta(days=hi)) if base else None
+    if cal == "solar_period":
+        (m1, d1), (m2, d2) = fest["from"], fest["to"]
+        return date(year, m1, d1), date(year, m2, d2)
+    raise RulesError(f"{RULES_FILE}: festival {name!r} has unknown calendar {cal!r}")
+
+
+def _resolve_festival(match: Match, ctx: Context) -> Value:
+    p = match.parts
+    rules = ctx.rules
+    name = p["fest"]
+    fest = rules.festivals[name]
+    ref = ctx.reference
+    suffix_kind = rules.festival_suffixes.get(p.get("fsuf", ""), None)
+    granularity = fest["granularity"]
+    if suffix_kind in ("period", "holiday"):
+        granularity = "period"
+    if "fyear" in p:
+        year, fixed = int(p["fyear"]), True
+    elif "frel" in p:
+        if ref.value is None:
+            return _unresolved(granularity, "no reference date", "festival")
+        year, fixed = ref.value.year + rules.relative_years[p["frel"]], True
+    elif ref.value is None:
+        return _unresolved(granularity, "no year known", "festival")
+    else:
+        year, fixed = ref.value.year, False
+
+    def occurrence(y: int) -> date | None:
+        span = _festival_day(name, y, rules)
+        return span[0] if span else None
+
+    if not fixed:
+        day = _nearest(occurrence, year, ctx, prefer_same_year=True)
+        if day is None:
+            return _unresolved(granularity, "no such festival day", "festival")
+        year = day.year if fest["calendar"] not in ("span", "offset", "solar_period") else year
+        if fest["calendar"] in ("span", "offset"):
+            year = _nearest_year(occurrence, year, ctx)
+    span = _festival_day(name, year, rules)
+    if span is None:
+        return _unresolved(granularity, "no such festival day", "festival")
+    start, end = span
+    if suffix_kind == "holiday" or (suffix_kind == "period" and fest.get("holiday")):
+        official = rules.holidays.get(fest.get("holiday"), {}).get(year)
+        if official is not None:
+            start, end = official
+    return Value(start, end, granularity, "festival")
+
+
+def _nearest_year(occurrence, year: int, ctx: Context) -> int:
+    day = _nearest(occurrence, year, ctx)
+    if day is None:
+        return year
+    for y in (year - 1, year, year + 1):
+        if occurrence(y) == day:
+            return y
+    return year
+
+
+def _resolve_relative_day(match: Match, ctx: Context) -> Value:
+    anchor, offset = ctx.rules.relative_days[match.parts["rday"]]
+    ref = ctx.reference
+    if anchor == "previous":
+        if ctx.last_day is None:
+            return _unresolved("day", "no earlier date in the text to anchor to", "relative")
+        day = ctx.last_day + timedelta(days=offset)
+        return Value(day, day, "day", "relative")
+    if ref.value is None:
+        return _unresolved("day", "no reference date", "relative")
+    if ref.granularity != "day":
+        return _unresolved("day", "reference day unknown (only the year is known)", "relative")
+    day = ref.value + timedelta(days=offset)
+    return Value(day, day, "day", "relative")
+
+
+def _resolve_week(match: Match, ctx: Context) -> Value:
+    ref = ctx.reference
+    if ref.value is None or ref.granularity != "day":
+        return _unresolved("day", "reference day unknown", "relative")
+    p = match.parts
+    weeks = ctx.rules.relative_weeks.get(p.get("wrel", ""), 0)
+    monday = ref.value - timedelta(days=ref.value.weekday()) + timedelta(weeks=weeks)
+    wday = p.get("wday")
+    if wday is None:
+        return Value(monday, monday + timedelta(days=6), "period", "relative")
+    if wday == "末":
+        return Value(monday + timedelta(days=5), monday + timedelta(days=6), "period", "relative")
+    day = monday + timedelta(days=ctx.rules.weekdays[wday])
+    return Value(day, day, "day", "relative")
+
+
+def _resolve_span(match: Match, ctx: Context) -> Value:
+    first = _resolve(match.extra["first"], ctx)
+    if first.start is None:
+        return Value(None, None, "period", "span", first.reason)
+    second_match: Match = match.extra["second"]
+    parts = dict(second_match.parts)
+    p1 = match.extra["first"].parts
+    if not any(k in parts for k in ("year", "year_cn", "year2", "rel_year")) and second_match.rule == "date.calendar":
+        parts["year"] = str(first.start.year)
+        if not any(k in parts for k in ("month", "month_cn", "rel_month")) and "day" in parts or "day_cn" in parts:
+            if not any(k in parts for k in ("month", "month_cn", "rel_month")):
+                parts["month"] = str(first.start.month)
+    second = _resolve(Match(second_match.start, second_match.end, second_match.rule, parts), ctx)
+    if second.end is None:
+        return Value(None, None, "period", "span", second.reason)
+    end = second.end
+    if end < first.start and not any(k in second_match.parts for k in ("year", "year_cn", "year2")):
+        end = date(end.year + 1, end.month, end.day)  # 12月28日至1月3日 crosses a year
+    granularity = first.granularity if first.granularity == second.granularity else "period"
+    del p1
+    return Value(first.start, end, granularity if granularity != "day" else "period", "span")
+
+
+def _resolve(match: Match, ctx: Context) -> Value:
+    rule = match.rule
+    p = match.parts
+    if rule == "date.calendar":
+        return _resolve_calendar(match, ctx)
+    if rule == "date.numeric":
+        y, m, d = _numeric_ymd(p)
+        return Value(date(y, m, d), date(y, m, d), "day", explicit_year=y)
+    if rule == "date.event_md":
+        fake = Match(match.start, match.end, "date.calendar", {"month": p["em"], "day": p["ed"], "day_mark": "日"})
+        return _resolve_calendar(fake, ctx)
+    if rule == "date.year_range":
+        y1, y2 = int(p["y1"]), int(p["y2"])
+        return Value(date(y1, 1, 1), date(y2, 12, 31), "period", "span")
+    if rule == "date.month_range":
+        year = _reference_year(match, ctx)
+        if year is None:
+            return _unresolved("period", "no year known", "span")
+        m1, m2 = int(p["m1"]), int(p["m2"])
+        end_year = year + 1 if m2 < m1 else year
+        return Value(date(year, m1, 1), _month_end(end_year, m2), "period", "span")
+    if rule == "date.decade":
+        return _resolve_decade(p)
+    if rule == "date.week":
+        return _resolve_week(match, ctx)
+    if rule == "date.relative_day":
+        return _resolve_relative_day(match, ctx)
+    if rule == "date.festival":
+        return _resolve_festival(match, ctx)
+    if rule == "date.same_period":
+        return _resolve_same_period(match, ctx)
+    if rule == "date.span":
+        return _resolve_span(match, ctx)
+    raise ValueError(f"no resolver for rule {rule!r}")
+
+
+def _resolve_decade(p: dict) -> Value:
+    decade = int(p["decade"]) if p["decade"].isdigit() else cn_number(p["decade"])
+    century = p.get("century")
+    if century in ("19", "十九"):
+        base = 1800
+    elif century in ("20", "二十", "上"):
+        base = 1900
+    elif century == "本":
+        base = 2000
+    else:
+        base = 1900
+    start = base + decade
+    return Value(date(start, 1, 1), date(start + 9, 12, 31), "period")
+
+
+def _resolve_same_period(match: Match, ctx: Context) -> Value:
+    """去年同期: the period named last, moved to the relative year; else that whole year."""
+    ref = ctx.reference
+    if ref.value is None:
+        return _unresolved("period", "no reference date", "relative")
+    year = ref.value.year + ctx.rules.relative_years[match.parts["sp_rel"]]
+    if ctx.last_period is not None:
+        start, end = ctx.last_period
+        delta = year - start.year
+        try:
+            return Value(date(start.year + delta, start.month, start.day),
+                         _day_in_month(end.year + delta, end.month, end.day), "period", "relative")
+        except ValueError:
+            pass
+    return Value(date(year, 1, 1), date(year, 12, 31), "period", "relative")
+
+
+# ---------------------------------------------------------------------------------- API
+
+def _rule_id(match: Match) -> str:
+    p = match.parts
+    if match.rule == "date.calendar":
+        if "lunar" in p or "lunar_month" in p or "lunar_day" in p:
+            return "date.festival.lunar"
+        if "psuf" in p:
+            return "date.period"
+        if "rel_year" in p or "rel_month" in p:
+            return "date.relative.calendar"
+        return "date.absolute.calendar"
+    if match.rule == "date.festival":
+        fest = load_rules().festivals[p["fest"]]
+        return f"date.festival.{fest['calendar']}"
+    return match.rule
+
+
+def find_dates(text: str, reference: ReferenceDate) -> list[DateFact]:
+    """Every date expression in `text` (half-width folded) resolved against `reference`."""
+    rules = load_rules()
+    matches = _select(_candidates(text, rules), text, rules)
+    matches = _attach_weekday(_merge_ranges(matches, text), text)
+    ctx = Context(text, reference, rules)
+    facts: list[DateFact] = []
+    for match in matches:
+        ctx.sentence_year_applies = ctx.sentence_year is not None and \
+            _sentence_bounds(text, match.start)[0] == ctx.sentence_year[0]
+        value = _resolve(match, ctx)
+        kind = value.kind
+        if match.rule == "date.numeric" or _is_dateline(text, match):
+            kind = "dateline" if _is_dateline(text, match) else kind
+        facts.append(DateFact(
+            start=match.start, end=match.end, text=text[match.start:match.end],
+            value_start=value.start.isoformat() if value.start else None,
+            value_end=value.end.isoformat() if value.end else None,
+            granularity=value.granularity, kind=kind, rule=_rule_id(match), reason=value.reason,
+        ))
+        _remember(match, value, ctx)
+    return facts
+
+
+def _is_dateline(text: str, match: Match) -> bool:
+    return text[match.end:match.end + 1] == "电" or (
+        text[:match.start].strip() == "" and text[match.end:match.end + 12].strip("\r\n \t0123456789:") == ""
+        and "\n" in text[match.end:match.end + 12] + "\n")
+
+
+def _remember(match: Match, value: Value, ctx: Context) -> None:
+    if value.start is None:
+        return
+    if value.granularity == "day" and match.rule != "date.span":
+        ctx.last_day = value.start
+    if value.granularity in ("period", "month") and match.rule != "date.same_period" and value.end:
+        ctx.last_period = (value.start, value.end)
+    if value.explicit_year is not None:
+        ctx.sentence_year = (_sentence_bounds(ctx.text, match.start)[0], value.explicit_year)
+
+
+def parse_date(text: str, reference_date: str | date | None = None) -> dict | None:
+    """The first date expression in `text` as {"start", "end", "granularity"}; None when none.
+
+    >>> parse_date("2月3日", reference_date="2021-02-10")
+    {'start': '2021-02-03', 'end': '2021-02-03', 'granularity': 'day'}
+
+    An expression found but not resolvable (no year known) gives start/end None and a reason.
+    """
+    if isinstance(reference_date, str):
+        reference_date = date.fromisoformat(reference_date[:10])
+    reference = ReferenceDate(reference_date, "given", None, "day") if reference_date else ReferenceDate()
+    facts = find_dates(text, reference)
+    if not facts:
+        return None
+    fact = facts[0]
+    result = {"start": fact.value_start, "end": fact.value_end, "granularity": fact.granularity}
+    if fact.reason:
+        result["reason"] = fact.reason
+    return result
