@@ -1,0 +1,278 @@
+"""Organizations and places: find their spans, then resolve short forms to the full name.
+
+Find:
+  * places: a gazetteer of provinces, cities and countries (rules/places.txt, Aho–Corasick) and
+    segmenter place tokens, each grown over an administrative suffix (省 市 区 县 镇 乡 村 街道);
+  * organizations: a suffix grammar over the tokens (…总工会, …委员会, …局, …有限公司, rules/orgs_suffixes.txt):
+    the token that ends in a suffix is grown leftwards over place and name tokens; plus a list of
+    organizations known by a bare name (rules/orgs_names.txt).
+Resolve (within one article): 区总工会 -> 大兴区总工会 when a place 大兴区 and the full form are in
+the article; 工程项目部 -> 丰台区河西再生水厂工程项目部 when the short form ends the long one.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import ahocorasick
+
+from .model import Document, Mention, Organization, Token
+from .rules import RulesError, load_words, load_yaml
+
+log = logging.getLogger(__name__)
+
+ADMIN_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "街道", "地区", "省", "市", "区", "县", "州", "盟", "旗", "镇", "乡", "村")
+ADMIN_HEADS = "区市县省镇乡"  # 区总工会, 市委, 县政府: an abbreviation opens with the level of the place
+NAME_POS = {"n", "nt", "ns", "nz", "nrt", "j", "vn", "b", "an", "l", "eng", "ng", "nrfg"}
+_HAN = re.compile(r"^[\u4e00-\u9fffA-Za-z]+$")
+
+
+@dataclass(frozen=True)
+class OrgSpan:
+    start: int
+    end: int
+    text: str
+    kind: str  # organization | location
+    rule: str
+
+
+@dataclass(frozen=True)
+class OrgLexicon:
+    suffixes: ahocorasick.Automaton
+    names: ahocorasick.Automaton
+    places: ahocorasick.Automaton
+    extension_stops: frozenset[str]
+    not_orgs: frozenset[str]
+
+
+def _automaton(words, source: str) -> ahocorasick.Automaton:
+    auto = ahocorasick.Automaton()
+    for word in words:
+        auto.add_word(word, word)
+    if not len(auto):
+        raise RulesError(f"rules file {source} holds no entries")
+    auto.make_automaton()
+    return auto
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> OrgLexicon:
+    stop = load_yaml("orgs_stop.yaml")
+    for key in ("extension_stops", "not_orgs"):
+        if not isinstance(stop.get(key), list):
+            raise RulesError(f"rules/orgs_stop.yaml: {key!r} must be a list of words")
+    return OrgLexicon(
+        suffixes=_automaton(load_words("orgs_suffixes.txt"), "orgs_suffixes.txt"),
+        names=_automaton(load_words("orgs_names.txt"), "orgs_names.txt"),
+        places=_automaton(load_words("places.txt"), "places.txt"),
+        extension_stops=frozenset(stop["extension_stops"]),
+        not_orgs=frozenset(stop["not_orgs"]),
+    )
+
+
+def _longest_matches(auto: ahocorasick.Automaton, text: str) -> list[tuple[int, int, str]]:
+    """Non-overlapping matches, leftmost-longest."""
+    hits = sorted(((end + 1 - len(w), end + 1, w) for end, w in auto.iter(text)), key=lambda h: (h[0], -h[1]))
+    out: list[tuple[int, int, str]] = []
+    last = -1
+    for start, end, word in hits:
+        if start >= last:
+            out.append((start, end, word))
+            last = end
+    return out
+
+
+class TokenIndex:
+    """Which token starts/ends at an offset, for word-boundary checks."""
+
+    def __init__(self, tokens: list[Token]):
+        self.tokens = tokens
+        self.by_start = {t.start: i for i, t in enumerate(tokens)}
+        self.by_end = {t.end: i for i, t in enumerate(tokens)}
+
+    def is_start(self, offset: int) -> bool:
+        return offset in self.by_start
+
+    def is_end(self, offset: int) -> bool:
+        return offset in self.by_end
+
+    def token_at(self, offset: int) -> Token | None:
+        lo, hi = 0, len(self.tokens)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self.tokens[mid].end <= offset:
+                lo = mid + 1
+            else:
+                hi = mid
+        return self.tokens[lo] if lo < len(self.tokens) and self.tokens[lo].start <= offset else None
+
+
+def _grow_admin(text: str, end: int) -> int:
+    """Extend a place name over the administrative suffix written right after it."""
+    for suffix in ADMIN_SUFFIXES:
+        if text.startswith(suffix, end):
+            return end + len(suffix)
+    return end
+
+
+def find_places(text: str, index: TokenIndex) -> list[OrgSpan]:
+    lex = lexicon()
+    spans: list[OrgSpan] = []
+    for start, end, _ in _longest_matches(lex.places, text):
+        if not index.is_start(start) and not _inside_place_token(index, start):
+            continue
+        grown = _grow_admin(text, end)
+        if not (index.is_end(grown) or index.is_end(end)):
+            continue
+        spans.append(OrgSpan(start, grown, text[start:grown], "location", "place.gazetteer"))
+    tokens = index.tokens
+    for i, tok in enumerate(tokens):
+        if tok.pos == "ns" and len(tok.word) >= 2 and _HAN.match(tok.word):
+            end = tok.end
+            if i + 1 < len(tokens) and tokens[i + 1].word in ADMIN_SUFFIXES:
+                end = tokens[i + 1].end
+            if end > tok.end or tok.word.endswith(ADMIN_SUFFIXES):
+                spans.append(OrgSpan(tok.start, end, text[tok.start:end], "location", "place.admin_suffix"))
+    return _drop_nested(spans)
+
+
+def _inside_place_token(index: TokenIndex, start: int) -> bool:
+    tok = index.token_at(start)
+    return tok is not None and tok.pos == "ns" and tok.start == start
+
+
+def _drop_nested(spans: list[OrgSpan]) -> list[OrgSpan]:
+    """Keep the longest of overlapping spans (earlier start wins a tie)."""
+    out: list[OrgSpan] = []
+    for span in sorted(spans, key=lambda s: (-(s.end - s.start), s.start)):
+        if all(span.end <= o.start or span.start >= o.end for o in out):
+            out.append(span)
+    return sorted(out, key=lambda s: s.start)
+
+
+def find_orgs(text: str, index: TokenIndex, places: list[OrgSpan]) -> list[OrgSpan]:
+    lex = lexicon()
+    place_at_end = {p.end: p for p in places}
+    spans: list[OrgSpan] = []
+    for start, end, _ in _longest_matches(lex.names, text):
+        if index.is_start(start) and index.is_end(end):
+            spans.append(OrgSpan(start, end, text[start:end], "organization", "org.gazetteer"))
+    for _, end, suffix in _suffix_hits(lex, text, index):
+        tok_i = index.by_end[end]
+        start = _grow_left(index, tok_i, place_at_end, lex)
+        name = text[start:end]
+        if name in lex.not_orgs or (start == index.tokens[tok_i].start and name == suffix):
+            continue
+        if start == index.tokens[tok_i].start and len(suffix) == 1 and len(name) <= 2:
+            continue  # 全部, 到处: a one-character suffix needs a name before it
+        spans.append(OrgSpan(start, end, name, "organization", "org.suffix"))
+    for tok in index.tokens:
+        if tok.pos == "nt" and len(tok.word) >= 3 and tok.word not in lex.not_orgs:
+            spans.append(OrgSpan(tok.start, tok.end, tok.word, "organization", "org.jieba_nt"))
+    return _drop_nested(spans)
+
+
+def _suffix_hits(lex: OrgLexicon, text: str, index: TokenIndex):
+    """Suffix matches that end a token; the longest suffix per end offset."""
+    best: dict[int, tuple[int, int, str]] = {}
+    for last, suffix in lex.suffixes.iter(text):
+        end = last + 1
+        if not index.is_end(end):
+            continue
+        tok = index.tokens[index.by_end[end]]
+        if tok.pos.startswith(("v", "d", "p", "c", "u", "m", "q", "r")):
+            continue
+        if end not in best or len(suffix) > len(best[end][2]):
+            best[end] = (end - len(suffix), end, suffix)
+    return sorted(best.values())
+
+
+def _grow_left(index: TokenIndex, tok_i: int, place_at_end: dict[int, OrgSpan], lex: OrgLexicon) -> int:
+    """Grow an organization leftwards over name tokens; a place ends the growth after it is taken."""
+    tokens = index.tokens
+    start = tokens[tok_i].start
+    taken = 0
+    i = tok_i - 1
+    while i >= 0 and taken < 6:
+        if start in place_at_end:
+            return _through_places(start, place_at_end)
+        tok = tokens[i]
+        if tok.pos not in NAME_POS or tok.word in lex.extension_stops or not _HAN.match(tok.word):
+            break
+        start = tok.start
+        taken += 1
+        i -= 1
+    return _through_places(start, place_at_end)
+
+
+def _through_places(start: int, place_at_end: dict[int, OrgSpan]) -> int:
+    """湖北省当阳市玉阳街道: a chain of places written together all open the organization."""
+    while start in place_at_end:
+        start = place_at_end[start].start
+    return start
+
+
+def resolve_names(spans: list[OrgSpan], places: list[OrgSpan]) -> dict[str, str]:
+    """Map each organization text to the full form the article gives anywhere."""
+    texts = sorted({s.text for s in spans}, key=len, reverse=True)
+    place_names = [p.text for p in places]
+    full: dict[str, str] = {}
+    for short in texts:
+        full[short] = short
+        if short[0] in ADMIN_HEADS:
+            rest = short[1:]
+            candidates = [t for t in texts if t != short and t.endswith(short) and t[: -len(rest)].endswith(short[0])
+                          and t[: -len(rest)] in place_names]
+            if not candidates:
+                candidates = [p + rest for p in place_names if p.endswith(short[0]) and p + rest in texts]
+            if candidates:
+                full[short] = max(candidates, key=len)
+                continue
+        longer = [t for t in texts if len(t) > len(short) and t.endswith(short) and len(short) >= 3]
+        if len({full.get(t, t) for t in longer}) == 1:
+            full[short] = full[longer[0]]
+    return full
+
+
+def _merge(spans: list[OrgSpan], names: dict[str, str], text: str, kind: str) -> list[Organization]:
+    by_name: dict[str, Organization] = {}
+    for span in spans:
+        name = names.get(span.text, span.text)
+        org = by_name.setdefault(name, Organization(name=name, kind=kind))
+        if span.text != name and span.text not in org.aliases:
+            org.aliases.append(span.text)
+        org.mentions.append(Mention(span.start, span.end, text[span.start:span.end]))
+    return list(by_name.values())
+
+
+def _expand_abbreviations(text: str, index: TokenIndex, spans: list[OrgSpan]) -> list[OrgSpan]:
+    """区委, 区教委 as tokens after a place-less context are kept as short organizations."""
+    taken = [(s.start, s.end) for s in spans]
+    extra = []
+    for tok in index.tokens:
+        w = tok.word
+        if len(w) == 2 and w[0] in ADMIN_HEADS and w[1] in "委" and all(tok.end <= a or tok.start >= b for a, b in taken):
+            extra.append(OrgSpan(tok.start, tok.end, w, "organization", "org.abbreviation"))
+    return spans + extra
+
+
+def recognize_orgs(doc: Document) -> Document:
+    index = TokenIndex(doc.tokens)
+    text = doc.match_text
+    places = find_places(text, index)
+    orgs = _expand_abbreviations(text, index, find_orgs(text, index, places))
+    names = resolve_names(orgs, places)
+    doc.organizations = _merge(orgs, names, doc.text, "organization")
+    # 区委 alone with no full form in the article is not an organization we can name
+    doc.organizations = [o for o in doc.organizations if len(o.name) >= 3]
+    doc.locations = _merge(places, {}, doc.text, "location")
+    log.debug("%s: %d organizations, %d locations", doc.article_id, len(doc.organizations), len(doc.locations))
+    return doc
+
+
+def org_spans(doc: Document) -> list[OrgSpan]:
+    """The organization mentions of a recognized document, with the resolved full name as text."""
+    out = [OrgSpan(m.start, m.end, o.name, o.kind, "org") for o in doc.organizations for m in o.mentions]
+    return sorted(out, key=lambda s: s.start)

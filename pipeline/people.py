@@ -1,0 +1,553 @@
+"""People and their roles.
+
+Find, in this order of trust:
+  1. byline reporters (doc.byline), and names after a reporter label (记者 孙艳, 通讯员王金虎报道);
+  2. names next to context: a title or role word before (主席郭金江, 选手刘洋) or after (郭金江主席),
+     a caption bracket after (牛玉俊(右二)), a verb after (…表示, …带队), a list joined by 、 or 和;
+  3. the segmenter's nr tag, as one weak signal among the others.
+A candidate must have the shape of a name: a surname from rules/people_surnames.txt and one or two
+given-name characters (names are built from characters: jieba splits 郭金江 into 郭|金江), or a
+transliteration joined by ·. Words in rules/people_not_names.txt are never names.
+Every occurrence of an accepted name is a mention of the same person (a caption and the body);
+a bare surname (郭) is not a new person.
+
+Roles: the chain of titles written before a name, split at 、 and ，, each with its organization
+(大兴区人大常委会党组成员、副主任，区总工会主席郭金江); a title after a name; titles naming no
+person go to doc.roles.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import ahocorasick
+
+from .model import Document, Mention, Person, Role
+from .orgs import OrgSpan, TokenIndex, lexicon as org_lexicon, org_spans, recognize_orgs
+from .rules import RulesError, load_words, load_yaml
+
+log = logging.getLogger(__name__)
+
+SEPARATORS = "、，,"
+SPACES = " \u3000\t"
+DOTS = "·・•‧"
+REPORTER_LABELS = ("记者", "通讯员", "摄影", "摄影记者", "见习记者", "实习记者", "特约记者", "实习生", "编辑")
+CREDIT_TAILS = ("报道", "摄影", "摄", "文", "图", "发自")
+ACCEPT = 2.5  # evidence needed to accept a name candidate
+
+
+@dataclass(frozen=True)
+class TitleSpan:
+    start: int
+    end: int
+    head: str
+    kind: str  # title | honour | untitled
+    weak: bool
+    body: str = ""  # 党组 / 党委 ... opening the title
+
+
+@dataclass
+class Candidate:
+    start: int
+    end: int
+    name: str
+    evidence: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def score(self) -> float:
+        return sum(self.evidence.values())
+
+
+@dataclass(frozen=True)
+class PeopleLexicon:
+    titles: ahocorasick.Automaton
+    kinds: dict[str, str]
+    weak: frozenset[str]
+    modifiers: tuple[str, ...]
+    bodies: tuple[str, ...]
+    honour_scopes: tuple[str, ...]
+    surnames: frozenset[str]
+    compound_surnames: frozenset[str]
+    not_names: frozenset[str]
+    cues_after: tuple[str, ...]
+    cues_after_strong: frozenset[str]
+    cues_before: tuple[str, ...]
+    honorific_after: tuple[str, ...]
+    bracket: re.Pattern
+    stop_chars: frozenset[str]
+
+
+def _word_list(spec: dict, key: str, source: str) -> list[str]:
+    words = spec.get(key)
+    if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
+        raise RulesError(f"rules/{source}: {key!r} must be a list of words")
+    return words
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> PeopleLexicon:
+    titles = load_yaml("people_titles.yaml")
+    cues = load_yaml("people_cues.yaml")
+    kinds: dict[str, str] = {}
+    for key, kind in (("untitled", "untitled"), ("heads", "title"), ("honours", "honour")):
+        for word in _word_list(titles, key, "people_titles.yaml"):
+            kinds[word] = kind
+    auto = ahocorasick.Automaton()
+    for word in kinds:
+        auto.add_word(word, word)
+    auto.make_automaton()
+    surnames = load_words("people_surnames.txt")
+    try:
+        bracket = re.compile(cues["brackets"])
+    except (KeyError, re.error) as exc:
+        raise RulesError(f"rules/people_cues.yaml: 'brackets' must be a valid regex: {exc}") from exc
+    after = _word_list(cues, "after", "people_cues.yaml")
+    return PeopleLexicon(
+        titles=auto,
+        kinds=kinds,
+        weak=frozenset(_word_list(titles, "weak_heads", "people_titles.yaml")),
+        modifiers=tuple(sorted(_word_list(titles, "modifiers", "people_titles.yaml"), key=len, reverse=True)),
+        bodies=tuple(sorted(_word_list(titles, "bodies", "people_titles.yaml"), key=len, reverse=True)),
+        honour_scopes=tuple(_word_list(titles, "honour_scopes", "people_titles.yaml")),
+        surnames=frozenset(s for s in surnames if len(s) == 1),
+        compound_surnames=frozenset(s for s in surnames if len(s) == 2),
+        not_names=frozenset(load_words("people_not_names.txt")),
+        cues_after=tuple(sorted(set(after), key=len, reverse=True)),
+        cues_after_strong=frozenset(_word_list(cues, "after_strong", "people_cues.yaml")),
+        cues_before=tuple(_word_list(cues, "before", "people_cues.yaml")),
+        honorific_after=tuple(_word_list(cues, "honorific_after", "people_cues.yaml")),
+        bracket=bracket,
+        stop_chars=frozenset("".join(_word_list(cues, "not_in_given_name", "people_cues.yaml"))),
+    )
+
+
+# ---------------------------------------------------------------- titles
+
+def find_titles(text: str, index: TokenIndex, places: list[OrgSpan]) -> list[TitleSpan]:
+    """Titles and role words, leftmost-longest, grown leftwards over modifiers, bodies and honour scopes."""
+    lex = lexicon()
+    hits = sorted(((e + 1 - len(w), e + 1, w) for e, w in lex.titles.iter(text)), key=lambda h: (h[0], -h[1]))
+    # keep the longest title ending at each offset, then drop titles inside longer ones
+    hits.sort(key=lambda h: (-(h[1] - h[0]), h[0]))
+    chosen: list[tuple[int, int, str]] = []
+    for hit in hits:
+        if all(hit[1] <= c[0] or hit[0] >= c[1] for c in chosen):
+            chosen.append(hit)
+    place_end = {p.end: p for p in places}
+    out = []
+    for start, end, head in sorted(chosen):
+        tok = index.token_at(end - 1)
+        if tok is not None and tok.end > end and not _surname_at(text, end):
+            continue  # 主席台, 代表团: the title cuts a word
+        kind = lex.kinds[head]
+        start, body = _grow_title(text, start, kind, place_end)
+        out.append(TitleSpan(start, end, head, kind, head in lex.weak, body))
+    return out
+
+
+def _grow_title(text: str, start: int, kind: str, place_end: dict[int, OrgSpan]) -> tuple[int, str]:
+    lex = lexicon()
+    if kind == "honour":
+        for scope in lex.honour_scopes:
+            if text.startswith(scope, start - len(scope)):
+                return start - len(scope), ""
+        if start in place_end:
+            return place_end[start].start, ""
+        return start, ""
+    if kind != "title":
+        return start, ""
+    grown = True
+    while grown:
+        grown = False
+        for mod in lex.modifiers:
+            if start >= len(mod) and text.startswith(mod, start - len(mod)):
+                start -= len(mod)
+                grown = True
+                break
+    for body in lex.bodies:
+        if start >= len(body) and text.startswith(body, start - len(body)):
+            return start - len(body), body
+    return start, ""
+
+
+def _surname_at(text: str, offset: int) -> bool:
+    lex = lexicon()
+    return text[offset:offset + 1] in lex.surnames or text[offset:offset + 2] in lex.compound_surnames
+
+
+# ---------------------------------------------------------------- name candidates
+
+def name_shape(text: str, start: int, end: int) -> bool:
+    """Surname + one or two given-name characters, none of them punctuation or function words."""
+    lex = lexicon()
+    name = text[start:end]
+    if not 2 <= len(name) <= 4 or name in lex.not_names or name in lex.kinds:
+        return False
+    if not all("\u4e00" <= ch <= "\u9fff" for ch in name):
+        return False
+    sur = 2 if name[:2] in lex.compound_surnames and len(name) >= 3 else 1
+    if sur == 1 and name[0] not in lex.surnames:
+        return False
+    given = name[sur:]
+    if not 1 <= len(given) <= 2 or any(ch in lex.stop_chars for ch in given):
+        return False
+    return True
+
+
+def foreign_name_at(text: str, start: int, index: TokenIndex) -> int | None:
+    """End of a ·-joined transliterated name starting at start (努尔・白克力), else None.
+
+    The last part ends at the first word end two or more characters after the last dot.
+    """
+    m = re.match(r"[\u4e00-\u9fff]{1,6}(?:[%s][\u4e00-\u9fff]{1,6})+" % DOTS, text[start:start + 30])
+    if not m:
+        return None
+    last_dot = start + max(m.group().rfind(d) for d in DOTS)
+    for end in range(last_dot + 3, start + m.end() + 1):
+        if index.is_end(end):
+            return end
+    return start + m.end()
+
+
+class Evidence:
+    """Scores name candidates against the context around them."""
+
+    def __init__(self, text: str, index: TokenIndex, titles: list[TitleSpan]):
+        self.text = text
+        self.index = index
+        self.lex = lexicon()
+        self.title_end = {t.end: t for t in titles}
+        self.title_start = {t.start: t for t in titles}
+        self.nr = {(t.start, t.end) for t in index.tokens if t.pos.startswith("nr")}
+        self.nr_starts = {t.start for t in index.tokens if t.pos.startswith("nr")}
+
+    def _skip_spaces_left(self, offset: int) -> int:
+        while offset > 0 and self.text[offset - 1] in SPACES:
+            offset -= 1
+        if offset > 0 and self.text[offset - 1] in "“\"":
+            offset -= 1
+        return offset
+
+    def left(self, start: int) -> dict[str, float]:
+        text, ev = self.text, {}
+        title = self.title_end.get(self._skip_spaces_left(start))
+        if title is not None:
+            ev["left_title"] = 1.5 if title.weak else 3.0
+        elif start == 0 or text[start - 1] in "\n。！？；：:!?;“\"《（(【[ " + SPACES:
+            ev["left_boundary"] = 0.5
+        elif text[start - 1] in SEPARATORS:
+            ev["left_separator"] = 0.5
+        elif any(text.startswith(c, start - len(c)) for c in self.lex.cues_before):
+            ev["left_cue"] = 0.5
+        if not self.index.is_start(start):
+            ev["left_cuts_word"] = -1.5
+        return ev
+
+    def right(self, end: int) -> dict[str, float]:
+        text, ev = self.text, {}
+        rest = text[end:end + 12]
+        if end < len(text) and text[end] in "）)" and self.text[self._start - 1:self._start] in "（(":
+            ev["whole_bracket"] = 2.0  # （刘保奇）: a name alone in brackets closes a report
+        elif self.lex.bracket.match(rest):
+            ev["right_bracket"] = 3.0
+        elif any(rest.startswith(h) for h in self.lex.honorific_after):
+            ev["right_honorific"] = 3.0
+        elif end in self.title_start and self.title_start[end].kind == "title" and not self.title_start[end].weak:
+            ev["right_title"] = 2.0
+        else:
+            cue = next((c for c in self.lex.cues_after if rest.startswith(c)), None)
+            if cue is not None:
+                ev["right_cue"] = 1.5 if cue in self.lex.cues_after_strong else 0.5
+            elif end == len(text) or text[end] in "\n，。、！？；：,.;:!?”\"）)》" + SPACES:
+                ev["right_boundary"] = 0.5
+        if not self.index.is_end(end):
+            ev["right_cuts_word"] = -1.5
+        return ev
+
+    def score(self, start: int, end: int) -> Candidate:
+        self._start = start
+        cand = Candidate(start, end, self.text[start:end])
+        cand.evidence.update(self.left(start))
+        cand.evidence.update(self.right(end))
+        if (start, end) in self.nr:
+            cand.evidence["jieba_nr"] = 1.5
+        elif start in self.nr_starts:
+            cand.evidence["jieba_nr_part"] = 0.5
+        if end - start == 3:
+            cand.evidence["three_chars"] = 0.2
+        return cand
+
+
+def _best_at(ev: Evidence, start: int) -> Candidate | None:
+    """The best-scoring name shape starting at start."""
+    best = None
+    for length in (2, 3, 4):
+        end = start + length
+        if end > len(ev.text) or not name_shape(ev.text, start, end):
+            continue
+        cand = ev.score(start, end)
+        if best is None or cand.score > best.score:
+            best = cand
+    return best
+
+
+def find_candidates(text: str, index: TokenIndex, titles: list[TitleSpan]) -> list[Candidate]:
+    ev = Evidence(text, index, titles)
+    starts: set[int] = set()
+    for t in titles:
+        s = t.end
+        while s < len(text) and text[s] in SPACES:
+            s += 1
+        starts.add(s)
+    for tok in index.tokens:
+        if _surname_at(text, tok.start):
+            starts.add(tok.start)
+    cands = []
+    for s in sorted(starts):
+        if s >= len(text):
+            continue
+        end = foreign_name_at(text, s, index) if s in ev.title_end or ev._skip_spaces_left(s) in ev.title_end else None
+        if end is not None:
+            cand = ev.score(s, end)
+            cand.evidence["foreign"] = 1.0
+            cands.append(cand)
+            continue
+        cand = _best_at(ev, s)
+        if cand is not None:
+            cands.append(cand)
+    return _resolve_lists(text, _non_overlapping(cands))
+
+
+def _non_overlapping(cands: list[Candidate]) -> list[Candidate]:
+    out: list[Candidate] = []
+    for cand in sorted(cands, key=lambda c: -c.score):
+        if all(cand.end <= o.start or cand.start >= o.end for o in out):
+            out.append(cand)
+    return sorted(out, key=lambda c: c.start)
+
+
+def _resolve_lists(text: str, cands: list[Candidate]) -> list[Candidate]:
+    """Names joined by 、 or 和 share their evidence: one accepted item lifts its neighbours."""
+    changed = True
+    while changed:
+        changed = False
+        for a, b in zip(cands, cands[1:]):
+            joint = text[a.end:b.start]
+            if joint not in ("、", "和", "与", "及", "/"):
+                continue
+            for x, y in ((a, b), (b, a)):
+                if x.score >= ACCEPT and y.score < ACCEPT and "list" not in y.evidence:
+                    y.evidence["list"] = ACCEPT - y.score
+                    changed = True
+    return cands
+
+
+# ---------------------------------------------------------------- reporter lines
+
+def reporter_names(text: str, titles: list[TitleSpan]) -> list[tuple[int, int, str, str]]:
+    """(start, end, name, label) for names written after a reporter label.
+
+    记者 郝迎灿  辛  阳 (a two-character name padded to three), 记者陈瑜艳通讯员叶卫兵王文婷 (names run
+    together up to the next label), 通讯员王金虎报道, 周颂雪摄 (a credit word closes the run).
+    """
+    title_start = {t.start for t in titles}
+    out = []
+    for t in titles:
+        if text[t.start:t.end] not in REPORTER_LABELS and t.head not in REPORTER_LABELS:
+            continue
+        pos = t.end
+        while len(out) < 50:
+            while pos < len(text) and text[pos] in SPACES:
+                pos += 1
+            if pos >= len(text) or pos in title_start or text.startswith(CREDIT_TAILS, pos):
+                break
+            found = _reporter_name_at(text, pos, title_start)
+            if found is None:
+                break
+            end, name = found
+            out.append((pos, end, name, t.head))
+            pos = end
+    return out
+
+
+def _reporter_name_at(text: str, pos: int, title_start: set[int]) -> tuple[int, str] | None:
+    spaced = re.match(r"([\u4e00-\u9fff])[ \u3000]{1,3}([\u4e00-\u9fff])(?![\u4e00-\u9fff])", text[pos:pos + 8])
+    if spaced and name_shape(spaced.group(1) + spaced.group(2), 0, 2):
+        return pos + spaced.end(), spaced.group(1) + spaced.group(2)
+    for length in (3, 2, 4):
+        end = pos + length
+        if not name_shape(text, pos, end):
+            continue
+        nxt = text[end:end + 1]
+        if (not nxt or not "\u4e00" <= nxt <= "\u9fff" or end in title_start
+                or text.startswith(CREDIT_TAILS, end) or _surname_at(text, end)):
+            return end, text[pos:end]
+    return None
+
+
+# ---------------------------------------------------------------- roles
+
+class RoleReader:
+    """Reads the chain of titles before a name and the title after it."""
+
+    def __init__(self, doc: Document, text: str, titles: list[TitleSpan], orgs: list[OrgSpan], places: list[OrgSpan]):
+        self.doc = doc
+        self.text = text
+        self.title_end = {t.end: t for t in titles}
+        self.title_start = {t.start: t for t in titles}
+        self.org_end: dict[int, OrgSpan] = {}
+        for span in places + orgs:  # organizations win over places ending at the same offset
+            self.org_end[span.end] = span
+        self.used: set[int] = set()  # starts of titles given to a person
+
+    def _org_for(self, title: TitleSpan) -> tuple[OrgSpan | None, str | None]:
+        if title.kind == "honour":
+            return None, None
+        for end in range(title.start + len(title.body), title.start - 1, -1):
+            org = self.org_end.get(end)
+            if org is not None and org.start < title.start:
+                name = org.text
+                if title.body and end > title.start and name.endswith(title.body):
+                    name = name[: -len(title.body)]
+                return org, name
+        return None, None
+
+    def _role(self, title: TitleSpan, org_name: str | None, rule: str) -> Role:
+        text = self.doc.text[title.start:title.end]
+        return Role(title=text, org=org_name, start=title.start, end=title.end, text=text, rule=rule)
+
+    def before(self, start: int) -> list[Role]:
+        pos = start
+        while pos > 0 and self.text[pos - 1] in SPACES:
+            pos -= 1
+        chain: list[tuple[TitleSpan, str | None]] = []
+        while len(chain) < 8:
+            title = self.title_end.get(pos)
+            if title is None or title.kind == "untitled":
+                break
+            org, org_name = self._org_for(title)
+            chain.insert(0, (title, org_name))
+            seg_start = org.start if org is not None else title.start
+            if seg_start > 0 and self.text[seg_start - 1] in SEPARATORS:
+                pos = seg_start - 1
+                continue
+            break
+        roles = []
+        inherited = None
+        for title, org_name in chain:
+            if org_name is not None:
+                inherited = org_name
+            elif title.kind == "title":
+                org_name = inherited
+            self.used.add(title.start)
+            roles.append(self._role(title, org_name, "role.title_before"))
+        return roles
+
+    def after(self, end: int) -> list[Role]:
+        text = self.text
+        m = re.match(r"[ \u3000]*[(（]([^()（）\n]{2,12})[)）]", text[end:end + 16])
+        offset = end + (m.start(1) if m else 0)
+        title = self.title_start.get(offset)
+        if title is None or title.kind == "untitled" or (m is None and title.weak):
+            return []
+        if m is not None and title.end != end + m.end(1):
+            return []
+        self.used.add(title.start)
+        return [self._role(title, None, "role.title_after")]
+
+    def unattached(self, titles: list[TitleSpan]) -> list[Role]:
+        roles = []
+        for title in titles:
+            if title.start in self.used or title.kind != "title" or title.weak:
+                continue
+            _, org_name = self._org_for(title)
+            roles.append(self._role(title, org_name, "role.no_person"))
+        return roles
+
+
+# ---------------------------------------------------------------- assembly
+
+def _add_mention(people: dict[str, Person], name: str, start: int, end: int, doc: Document, rule: str) -> Person:
+    person = people.setdefault(name, Person(name=name, rule=rule))
+    if all(m.start != start for m in person.mentions):
+        person.mentions.append(Mention(start, end, doc.text[start:end]))
+    return person
+
+
+def _add_roles(person: Person, roles: list[Role]) -> None:
+    for role in roles:
+        if all(r.title != role.title or r.org != role.org for r in person.roles):
+            person.roles.append(role)
+
+
+def _byline_people(doc: Document, people: dict[str, Person]) -> None:
+    byline = doc.byline
+    for i, reporter in enumerate(byline.reporters):
+        name = re.sub(r"\s+", "", reporter)
+        if not name:
+            continue
+        label = byline.labels[i] if i < len(byline.labels) else "记者"
+        span = byline.reporter_spans[i] if i < len(byline.reporter_spans) else None
+        person = people.setdefault(name, Person(name=name, rule="person.byline"))
+        if span is not None:
+            start, end = span
+            if all(m.start != start for m in person.mentions):
+                person.mentions.append(Mention(start, end, doc.text[start:end]))
+        if label and all(r.title != label for r in person.roles):
+            start, end = span if span is not None else (0, 0)
+            person.roles.append(Role(title=label, org=byline.outlet, start=start, end=start,
+                                     text="", rule="role.byline"))
+
+
+def _all_mentions(text: str, names: list[str]) -> list[tuple[int, int, str]]:
+    """Every occurrence of an accepted name, longest first, not inside a longer accepted name."""
+    auto = ahocorasick.Automaton()
+    for name in names:
+        auto.add_word(name, name)
+    auto.make_automaton()
+    if not names:
+        return []
+    hits = sorted(((e + 1 - len(w), e + 1, w) for e, w in auto.iter(text)), key=lambda h: (h[0], -h[1]))
+    out, last = [], -1
+    for start, end, name in hits:
+        if start >= last:
+            out.append((start, end, name))
+            last = end
+    return out
+
+
+def recognize_people(doc: Document) -> Document:
+    if not doc.organizations and not doc.locations:
+        recognize_orgs(doc)
+    text = doc.match_text
+    index = TokenIndex(doc.tokens)
+    places = [OrgSpan(m.start, m.end, o.name, "location", "place") for o in doc.locations for m in o.mentions]
+    orgs = org_spans(doc)
+    titles = find_titles(text, index, places)
+    reader = RoleReader(doc, text, titles, orgs, places)
+    people: dict[str, Person] = {}
+
+    _byline_people(doc, people)
+    for start, end, name, label in reporter_names(text, titles):
+        person = _add_mention(people, name, start, end, doc, "person.reporter_label")
+        _add_roles(person, reader.before(start))
+
+    accepted = [c for c in find_candidates(text, index, titles) if c.score >= ACCEPT]
+    for cand in accepted:
+        rule = "person." + max(cand.evidence, key=cand.evidence.get)
+        people.setdefault(cand.name, Person(name=cand.name, rule=rule))
+    written = {m.start for p in people.values() for m in p.mentions}
+    for start, end, name in _all_mentions(text, [n for n in people if len(n) >= 2]):
+        if start in written:
+            continue
+        person = _add_mention(people, name, start, end, doc, people[name].rule)
+        _add_roles(person, reader.before(start) + reader.after(end))
+
+    doc.people = [p for p in people.values() if p.mentions or p.roles]
+    for person in doc.people:
+        person.mentions.sort(key=lambda m: m.start)
+    doc.roles = reader.unattached(titles)
+    log.debug("%s: %d people, %d unattached roles", doc.article_id, len(doc.people), len(doc.roles))
+    return doc
