@@ -63,7 +63,7 @@ def measure_pipeline(articles: list[str], runs: int, jobs: int = 1) -> list[floa
 
 
 def measure_cold_start() -> float:
-    code = "import pipeline.extract, pipeline.segment as s; s.load_user_dictionary(); import pipeline.events as e; e.event_rules()"
+    code = "import pipeline.stages, pipeline.segment as s; s.load_user_dictionary(); import pipeline.events as e; e.event_rules()"
     start = time.perf_counter()
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
     return time.perf_counter() - start

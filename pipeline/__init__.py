@@ -7,7 +7,7 @@ Names are imported on first use, so `import pipeline.read` stays light.
 from importlib import import_module
 
 _EXPORTS = {
-    "extract": "pipeline.extract",
+    "extract": "pipeline.stages",
     "process": "pipeline.batch",
     "parse_number": "pipeline.numbers",
     "parse_money": "pipeline.figures",

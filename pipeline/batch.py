@@ -15,14 +15,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .extract import run_stages
+from .stages import run_stages
 from .model import Document
 from .read import InputError, decode
 from .segment import load_user_dictionary
+from .rules import rules_version
 from .tables import TableWriter, article_rows
 from .write import dumps, to_article, write_atomic
 
 log = logging.getLogger("newsfacts")
+__version__ = "0.1.0"
 
 FACT_KINDS = ("figures", "dates", "people", "organizations", "events")
 _UNSAFE_ID = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
@@ -43,12 +45,14 @@ class Job:
 class Summary:
     inputs: int = 0
     written: int = 0
+    reused: int = 0
     errors: int = 0
     facts: dict[str, int] = field(default_factory=lambda: {k: 0 for k in FACT_KINDS})
 
     def lines(self) -> list[str]:
         facts = "  ".join(f"{k}={v}" for k, v in self.facts.items())
-        return [f"inputs: {self.inputs}  written: {self.written}  errors: {self.errors}",
+        reused = f" (reused: {self.reused})" if self.reused else ""
+        return [f"inputs: {self.inputs}  written: {self.written}{reused}  errors: {self.errors}",
                 f"facts: {facts}"]
 
 
@@ -64,6 +68,11 @@ def collect_jobs(inputs: list[str], reference_date: date | None = None, manifest
             jobs.append(Job(source="<stdin>", article_id="stdin", data=data, reference_date=reference_date))
             continue
         path = Path(item)
+        if path.is_file() and path.suffix.lower() == ".jsonl":
+            records, record_problems = _jsonl_jobs(path, reference_date)
+            jobs += records
+            problems += record_problems
+            continue
         if path.is_dir():
             files, walk_problems = _walk(path)
             problems += walk_problems
@@ -77,6 +86,33 @@ def collect_jobs(inputs: list[str], reference_date: date | None = None, manifest
             jobs.append(Job(source=str(file), article_id=safe_id(file.stem), path=file, reference_date=given,
                             reference_basis="given"))
     _disambiguate(jobs)
+    return jobs, problems
+
+
+def _jsonl_jobs(path: Path, reference_date: date | None) -> tuple[list[Job], list[dict]]:
+    """JSON Lines input: one article per line with `id`, `text`, optional `publish_date`, `title`."""
+    jobs: list[Job] = []
+    problems: list[dict] = []
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        for lineno, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            source = f"{path}#{lineno}"
+            try:
+                record = json.loads(line)
+                text = record["text"]
+                if not isinstance(text, str):
+                    raise TypeError("`text` is not a string")
+                given = reference_date or (date.fromisoformat(str(record["publish_date"])[:10])
+                                           if record.get("publish_date") else None)
+            except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+                problems.append(_error(source, None, "read", type(exc).__name__,
+                                       f"line {lineno} is not an article record with id and text: {exc}"))
+                continue
+            if record.get("title"):
+                text = f"{record['title']}\n{text}"
+            jobs.append(Job(source=source, article_id=safe_id(str(record.get("id") or f"{path.stem}-{lineno}")),
+                            data=text.encode("utf-8"), reference_date=given))
     return jobs, problems
 
 
@@ -139,17 +175,23 @@ def load_manifest(path: Path) -> dict[str, date]:
     return dates
 
 
-def process_one(job: Job, out_dir: Path) -> dict:
+def process_one(job: Job, out_dir: Path, resume: bool = False) -> dict:
     """Run one job; returns {"rows": ..., "counts": ...} or {"error": record}. Never raises for bad input."""
     stage = "read"
     try:
         data = job.data if job.data is not None else job.path.read_bytes()
+        target = out_dir / "articles" / f"{job.article_id}.json"
+        stamp = _provenance(data, job)
+        previous = _reusable(target, stamp) if resume else None
+        if previous is not None:
+            return _result(previous, reused=True)
         text, decoding = decode(data)
         stage = "extract"
         doc = Document(article_id=job.article_id, source=job.source, raw=text, cleaning=decoding)
         article = to_article(run_stages(doc, job.reference_date, job.reference_basis))
+        article["provenance"] = stamp
         stage = "write"
-        write_atomic(out_dir / "articles" / f"{job.article_id}.json", dumps(article))
+        write_atomic(target, dumps(article))
     except InputError as exc:
         return {"error": _error(job.source, job.article_id, exc.stage, "InputError", str(exc))}
     except OSError as exc:
@@ -157,7 +199,29 @@ def process_one(job: Job, out_dir: Path) -> dict:
     except Exception as exc:  # a bug on one article must not stop the batch; it is recorded, not hidden
         log.exception("internal error on %s", job.source)
         return {"error": _error(job.source, job.article_id, stage, type(exc).__name__, f"internal error: {exc}")}
-    return {"rows": article_rows(article), "counts": {k: len(article[k]) for k in FACT_KINDS}}
+    return _result(article)
+
+
+def _result(article: dict, reused: bool = False) -> dict:
+    return {"rows": article_rows(article), "counts": {k: len(article[k]) for k in FACT_KINDS}, "reused": reused}
+
+
+def _provenance(data: bytes, job: Job) -> dict:
+    """What an output was made from: the same stamp means the same output (used by --resume)."""
+    return {"content_sha256": hashlib.sha256(data).hexdigest(), "rules_version": rules_version(),
+            "newsfacts_version": __version__,
+            "reference_date": job.reference_date.isoformat() if job.reference_date else None}
+
+
+def _reusable(target: Path, stamp: dict) -> dict | None:
+    """The existing output, when it was made from the same input, rules and code version."""
+    if not target.is_file():
+        return None
+    try:
+        article = json.loads(target.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return None  # unreadable: make it again
+    return article if article.get("provenance") == stamp else None
 
 
 def _error(source: str, article_id: str | None, stage: str, kind: str, message: str) -> dict:
@@ -165,7 +229,7 @@ def _error(source: str, article_id: str | None, stage: str, kind: str, message: 
 
 
 def process(inputs, out_dir, reference_date: date | str | None = None, manifest: Path | str | None = None,
-            jobs: int = 1, progress: bool = False) -> Summary:
+            jobs: int = 1, progress: bool = False, resume: bool = False) -> Summary:
     """Process files/folders into out_dir; returns the summary (inputs = written + errors)."""
     out_dir = Path(out_dir)
     if isinstance(reference_date, str):
@@ -174,11 +238,12 @@ def process(inputs, out_dir, reference_date: date | str | None = None, manifest:
     summary = Summary(inputs=len(job_list) + len(problems))
     writer = TableWriter()
     errors = list(problems)
-    for result in _results(job_list, out_dir, jobs, progress):
+    for result in _results(job_list, out_dir, jobs, progress, resume):
         if "error" in result:
             errors.append(result["error"])
             continue
         summary.written += 1
+        summary.reused += result["reused"]
         writer.add(result["rows"])
         for kind, count in result["counts"].items():
             summary.facts[kind] += count
@@ -189,23 +254,23 @@ def process(inputs, out_dir, reference_date: date | str | None = None, manifest:
     return summary
 
 
-def _results(job_list: list[Job], out_dir: Path, jobs: int, progress: bool):
+def _results(job_list: list[Job], out_dir: Path, jobs: int, progress: bool, resume: bool):
     load_user_dictionary()  # before forking: workers share the loaded dictionary
     bar = _progress(len(job_list), progress)
     if jobs <= 1 or len(job_list) < 2:
         for job in job_list:
-            yield process_one(job, out_dir)
+            yield process_one(job, out_dir, resume)
             bar.update(1)
     else:
         context = multiprocessing.get_context("fork")
         with context.Pool(jobs) as pool:
-            for result in pool.imap(_process_star, [(job, out_dir) for job in job_list], chunksize=4):
+            for result in pool.imap(_process_star, [(job, out_dir, resume) for job in job_list], chunksize=4):
                 yield result
                 bar.update(1)
     bar.close()
 
 
-def _process_star(args: tuple[Job, Path]) -> dict:
+def _process_star(args: tuple[Job, Path, bool]) -> dict:
     return process_one(*args)
 
 

@@ -39,10 +39,20 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--manifest", type=Path, help="JSONL with file and publish_date per article")
     run.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
     run.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    run.add_argument("--resume", action="store_true",
+                     help="reuse outputs made from the same input bytes, rules and version")
 
     table = sub.add_parser("table", help="rebuild the tables from OUT/articles/*.json")
     table.add_argument("out", type=Path)
     table.add_argument("--format", choices=["csv", "parquet", "both"], default="both")
+
+    show = sub.add_parser("show", help="print an article with its facts highlighted")
+    show.add_argument("article", type=Path, help="OUT/articles/ID.json")
+    show.add_argument("--html", nargs="?", const=True, metavar="FILE",
+                      help="write an HTML page instead (default: beside the JSON, .html)")
+
+    report = sub.add_parser("report", help="write OUT/report.html and OUT/report.md for a batch")
+    report.add_argument("out", type=Path)
 
     validate = sub.add_parser("validate", help="check every JSON against the schema and the tables' joins")
     validate.add_argument("out", type=Path)
@@ -60,6 +70,13 @@ def main(argv: list[str] | None = None) -> int:
         writer = rebuild_tables(args.out, formats)
         print(f"tables rebuilt: " + ", ".join(f"{k}={len(v)}" for k, v in writer.rows.items()))
         return 0
+    if args.command == "report":
+        from .report import write_report
+        for path in write_report(args.out):
+            print(path)
+        return 0
+    if args.command == "show":
+        return _show(args)
     if args.command == "validate":
         from .validate import validate_output
         problems = validate_output(args.out)
@@ -70,13 +87,31 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
+def _show(args) -> int:
+    import json
+
+    from .show import show_terminal, write_html
+    try:
+        article = json.loads(args.article.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        print(f"newsfacts: cannot read article JSON {args.article}: {exc}", file=sys.stderr)
+        return 1
+    if args.html:
+        target = args.article.with_suffix(".html") if args.html is True else Path(args.html)
+        print(write_html(article, target))
+    else:
+        show_terminal(article)
+    return 0
+
+
 def _run(args) -> int:
     from .batch import process
     if args.manifest and not args.manifest.is_file():
         print(f"newsfacts: manifest not found: {args.manifest}", file=sys.stderr)
         return 2
     summary = process(args.inputs, args.out, reference_date=args.reference_date, manifest=args.manifest,
-                      jobs=max(1, args.jobs), progress=not args.quiet and sys.stderr.isatty())
+                      jobs=max(1, args.jobs), progress=not args.quiet and sys.stderr.isatty(),
+                      resume=args.resume)
     if not args.quiet:
         for line in summary.lines():
             print(line)

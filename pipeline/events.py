@@ -72,13 +72,22 @@ def link_events(doc: Document) -> Document:
             _attach_date(event, own_date, carried_date or topic_date)
             if not event.actors and carried_actor:
                 event.actors, event.carried = list(carried_actor), event.carried + ["actor"]
-        doc.events.extend(e for e in events if e.figure_ids or e.date_id and "date" not in e.carried)
+        doc.events.extend(_reported(events))
         if own_date:
             carried_date = own_date[-1]
         actors = [a for e in events for a in e.actors if "actor" not in e.carried]
         if actors:
             carried_actor = actors[-1:]
     return doc
+
+
+def _reported(events: list[Event]) -> list[Event]:
+    """Events that carry a figure; else the sentence's first action if it states its own date."""
+    with_figures = [e for e in events if e.figure_ids]
+    if with_figures:
+        return with_figures
+    dated = [e for e in events if e.date_id and "date" not in e.carried]
+    return dated[:1]
 
 
 def _entities(doc: Document) -> list[Entity]:
@@ -165,14 +174,16 @@ def _arguments(doc: Document, rules: EventRules, entities: list[Entity], sent_st
 
 
 def _recipient_phrase(doc: Document, rules: EventRules, sent_start: int, trigger: Token) -> str | None:
-    """为他们送去 -> 他们: the words between a target marker and the trigger, if short."""
-    window = doc.match_text[max(sent_start, trigger.start - 25):trigger.start]
-    for marker in rules.target_markers:
-        index = window.rfind(marker)
-        if index != -1:
-            phrase = window[index + len(marker):].strip("，,、 ")
-            if 1 < len(phrase) <= 20 and "，" not in phrase:
-                return doc.text[trigger.start - len(window) + index + len(marker):trigger.start].strip("，,、 ")
+    """为他们送去 -> 他们: the words between a target-marker token and the trigger, if short."""
+    tokens = [t for t in doc.tokens if sent_start <= t.start and t.end <= trigger.start]
+    for index in range(len(tokens) - 1, -1, -1):
+        token = tokens[index]
+        if token.word in "，,；;":
+            return None
+        if token.word in rules.target_markers and token.pos == "p" and index + 1 < len(tokens):
+            start = tokens[index + 1].start
+            phrase = doc.text[start:trigger.start].strip()
+            return phrase if 1 < len(phrase) <= 20 else None
     return None
 
 
