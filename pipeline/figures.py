@@ -1,0 +1,567 @@
+"""FIGURES: numbers that count, measure or price something, with unit, kind, qualifier and scope.
+
+Built on the numerals of pipeline/numbers.py (Duckling style: a figure rule reads the numeral
+another rule found, then the words around it). Around each numeral, in order:
+
+    [prefix qualifier] [currency word | 百分之] NUMERAL [range separator NUMERAL]
+    [余/多/几/来] [万/亿] UNIT [sub-units] [money tail] [suffix qualifier]
+
+Every vocabulary (qualifiers, units by kind, guards, stop-lists) is data in rules/figures*.yaml
+and rules/figures_stoplist.txt, compiled once per process. Each Figure names the rule that
+made it (`figure.<kind>.<shape>`). `parse_money` resolves one money expression on its own.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .model import Figure, Token
+from .numbers import NumberSpan, find_numbers, fold_width, parse_number
+from .rules import RulesError, alternation, load_words, load_yaml
+
+log = logging.getLogger(__name__)
+
+_KINDS = ("money", "count", "measure", "duration", "percent", "other")
+_CN_NUMERAL_CHARS = "零〇○一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟萬億兩廿卅"
+_PAIR = re.compile(r"(十)?([一二两三四五六七八九])([一二两三四五六七八九])([十百千万亿]*)")
+_DIGIT = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_PUNCT_END = set("，。；;：:！？!?、,）)」』”’\n")
+
+
+@dataclass(frozen=True)
+class UnitInfo:
+    word: str
+    kind: str
+    unit: str
+    currency: str | None = None
+    factor: float = 1.0  # percent words: 成 -> 10
+
+
+@dataclass(frozen=True)
+class FigureRules:
+    prefix: tuple[tuple[str, str], ...]  # longest first
+    fuzzy: dict[str, str]
+    suffix: re.Pattern
+    suffix_qualifiers: dict[str, str]
+    suffix_only_for: dict[str, tuple[str, ...]]
+    range_sep: re.Pattern
+    currency_prefix: re.Pattern
+    currency_prefixes: dict[str, str]
+    money_tail: re.Pattern
+    subunits: dict[str, float]
+    subunit: re.Pattern
+    units: dict[str, UnitInfo]
+    unit: re.Pattern
+    not_before: dict[str, tuple[str, ...]]
+    arabic_only: frozenset[str]
+    article_words: frozenset[str]
+    per_unit: re.Pattern
+    subject_cut: re.Pattern
+    stoplist: re.Pattern
+
+
+def _words(spec: dict, key: str, source: str) -> list[str]:
+    value = spec.get(key)
+    if not isinstance(value, list) or not all(isinstance(w, (str, int)) for w in value):
+        raise RulesError(f"{source}: {key!r} must be a list of words")
+    return [str(w) for w in value]
+
+
+def _mapping(spec: dict, key: str, source: str) -> dict:
+    value = spec.get(key)
+    if not isinstance(value, dict):
+        raise RulesError(f"{source}: {key!r} must be a mapping")
+    return value
+
+
+@lru_cache(maxsize=1)
+def figure_rules() -> FigureRules:
+    """Load rules/figures.yaml, rules/figures_units.yaml and the stop-list once; validate them."""
+    spec, src = load_yaml("figures.yaml"), "rules/figures.yaml"
+    uspec, usrc = load_yaml("figures_units.yaml"), "rules/figures_units.yaml"
+    known_q = set(_words(spec, "qualifiers", src))
+    quals = {}
+    for key in ("prefix_qualifiers", "fuzzy_qualifiers", "suffix_qualifiers"):
+        quals[key] = {str(k): str(v) for k, v in _mapping(spec, key, src).items()}
+        bad = {v for v in quals[key].values()} - known_q
+        if bad:
+            raise RulesError(f"{src}: {key} uses unknown qualifiers {sorted(bad)}")
+
+    units: dict[str, UnitInfo] = {}
+
+    def add(info: UnitInfo) -> None:
+        if info.word in units:
+            raise RulesError(f"{usrc}: unit {info.word!r} is listed twice ({units[info.word].kind}, {info.kind})")
+        units[info.word] = info
+
+    for word, (code, unit) in _mapping(uspec, "money", usrc).items():
+        add(UnitInfo(str(word), "money", str(unit), str(code)))
+    for word, factor in _mapping(uspec, "percent", usrc).items():
+        add(UnitInfo(str(word), "percent", "%", None, float(factor)))
+    for kind in ("count", "measure", "duration"):
+        for word in _words(uspec, kind, usrc):
+            add(UnitInfo(word, kind, word))
+    for word, unit in _mapping(uspec, "casualty", usrc).items():
+        add(UnitInfo(str(word), "count", str(unit)))
+    for word, unit in _mapping(uspec, "other", usrc).items():
+        add(UnitInfo(str(word), "other", str(unit)))
+    not_before = {str(k): tuple(str(w) for w in (v or ())) for k, v in _mapping(uspec, "not_before", usrc).items()}
+    unknown = set(not_before) - set(units)
+    if unknown:
+        raise RulesError(f"{usrc}: not_before names words that are no unit: {sorted(unknown)}")
+    articles = frozenset(_words(spec, "article_measure_words", src))
+    if articles - set(units):
+        raise RulesError(f"{src}: article_measure_words not in the count units: {sorted(articles - set(units))}")
+    only_for = {str(k): tuple(v) for k, v in _mapping(spec, "suffix_only_for", src).items()}
+    for k, kinds in only_for.items():
+        if set(kinds) - set(_KINDS):
+            raise RulesError(f"{src}: suffix_only_for[{k!r}] names unknown kinds {sorted(set(kinds) - set(_KINDS))}")
+    currency_prefixes = {str(k): str(v) for k, v in _mapping(spec, "currency_prefixes", src).items()}
+    subunits = {str(k): float(v) for k, v in _mapping(uspec, "money_subunits", usrc).items()}
+    stop = load_words("figures_stoplist.txt")
+    return FigureRules(
+        prefix=tuple(sorted(quals["prefix_qualifiers"].items(), key=lambda kv: -len(kv[0]))),
+        fuzzy=quals["fuzzy_qualifiers"],
+        suffix=re.compile(f"[ ]?(?:{alternation(quals['suffix_qualifiers'])})"),
+        suffix_qualifiers=quals["suffix_qualifiers"],
+        suffix_only_for=only_for,
+        range_sep=re.compile(f"[ ]?(?:{alternation(_words(spec, 'range_separators', src))})[ ]?"),
+        currency_prefix=re.compile(f"(?:{alternation(currency_prefixes)})[ ]{{0,2}}$"),
+        currency_prefixes=currency_prefixes,
+        money_tail=re.compile(f"(?:{alternation(_words(spec, 'money_tail', src))})"),
+        subunits=subunits,
+        subunit=re.compile(f"(?:[0-9]+|[{_CN_NUMERAL_CHARS}])(?:{alternation(subunits)})"),
+        units=units,
+        unit=re.compile(f"[ ]?(?:{alternation(units)})"),
+        not_before=not_before,
+        arabic_only=frozenset(_words(uspec, "arabic_only", usrc)),
+        article_words=articles,
+        per_unit=re.compile(alternation(_words(spec, "per_unit_cues", src))),
+        subject_cut=re.compile(alternation(_words(spec, "subject_cut", src))),
+        stoplist=re.compile(alternation(stop)),
+    )
+
+
+# ---------------------------------------------------------------- units and qualifiers
+
+
+def _unit_at(text: str, pos: int, rules: FigureRules) -> tuple[UnitInfo, int] | None:
+    """The longest unit starting at pos whose guard allows what follows it."""
+    m = rules.unit.match(text, pos)
+    while m:
+        word = m.group().lstrip(" ")
+        info = rules.units[word]
+        after = text[m.end() : m.end() + 4]
+        if not any(after.startswith(w) for w in rules.not_before.get(word, ())):
+            return info, m.end()
+        # a shorter unit may still fit (人次 refused -> try 人)
+        shorter = [u for u in rules.units if word.startswith(u) and u != word]
+        if not shorter:
+            return None
+        m = re.compile(f"[ ]?(?:{alternation(shorter)})").match(text, pos)
+    return None
+
+
+def _prefix_qualifier(text: str, start: int, rules: FigureRules) -> tuple[str, int] | None:
+    for word, qual in rules.prefix:
+        if text.endswith(word, 0, start):
+            return qual, start - len(word)
+    return None
+
+
+def _suffix_qualifier(text: str, pos: int, kind: str, rules: FigureRules) -> tuple[str, int] | None:
+    m = rules.suffix.match(text, pos)
+    if not m:
+        return None
+    word = m.group().lstrip(" ")
+    allowed = rules.suffix_only_for.get(word)
+    if allowed is not None and kind not in allowed:
+        return None
+    return rules.suffix_qualifiers[word], m.end()
+
+
+def _is_year(n: NumberSpan) -> bool:
+    raw = n.text.strip()
+    if re.fullmatch(r"[12][0-9]{3}", raw) or re.fullmatch(r"0[0-9]", raw):
+        return True
+    return bool(re.fullmatch(r"[〇○零一二三四五六七八九]{2,4}", raw))
+
+
+def _pair_range(n: NumberSpan) -> tuple[float, float] | None:
+    """三四十 -> (30, 40); 一两 -> (1, 2); 十五六 -> (15, 16); 三五 -> (3, 5)."""
+    m = _PAIR.fullmatch(n.text)
+    if not m:
+        return None
+    ten, a, b, mult = m.groups()
+    lo, hi = _DIGIT[a], _DIGIT[b]
+    if not (hi == lo + 1 or (lo, hi) == (3, 5)):
+        return None
+    factor = parse_number("一" + mult) if mult else 1.0
+    if ten:
+        if mult:
+            return None
+        return 10 + lo, 10 + hi
+    return lo * factor, hi * factor
+
+
+def _shared_multiplier(first: NumberSpan, second: NumberSpan) -> float:
+    """20-30万 -> 20 takes 万; 5000至3万 keeps 5000. Returns the factor for the first number."""
+    if re.search(r"[十百千万亿兆萬億kKwWM]$", first.text.strip()) and not re.fullmatch(r"[十拾]", first.text):
+        return 1.0
+    m = re.fullmatch(r"(.*?)([万亿兆萬億]+|[kKwWM])", second.text.strip())
+    if not m:
+        m = re.fullmatch(r"([0-9一二两三四五六七八九])([十百千拾佰仟])", second.text.strip())
+    if not m:
+        return 1.0
+    base = parse_number(m.group(1))
+    if not base or first.value >= base:
+        return 1.0
+    factor = second.value / base
+    return factor if factor > 1 else 1.0
+
+
+# ---------------------------------------------------------------- one figure
+
+
+@dataclass
+class _Draft:
+    start: int
+    end: int
+    value: float
+    value_max: float | None = None
+    qualifier: str = "exact"
+    kind: str = "count"
+    unit: str = ""
+    currency: str | None = None
+    rule: str = ""
+    per_unit: bool = False
+    article_one: bool = False
+
+
+def _figure_at(text: str, n: NumberSpan, by_start: dict[int, NumberSpan], rules: FigureRules) -> _Draft | None:
+    start = n.start
+    before = text[max(0, start - 1) : start]
+    after_num = text[n.end : n.end + 1]
+    if before == "第" or re.match(r"[A-Za-z0-9_/.#-]", before) or re.match(r"[A-Za-z_#]", after_num):
+        return None
+    if re.search(r"[kKwWM]$", n.text) and not rules.unit.match(text, n.end):
+        return None
+
+    qualifier = n.qualifier
+    value, value_max = n.value, None
+    pair = _pair_range(n)
+    if pair:
+        value, value_max, qualifier = pair[0], pair[1], "range"
+    fraction = "分之" in n.text or "/" in n.text
+    pos = n.end
+
+    # 百分之三十五, 千分之2.4
+    pct = re.search(r"([百千万])[ ]?分[ ]?之[ ]?$", text[max(0, start - 6) : start])
+    if pct or fraction:
+        if pct:
+            start -= len(pct.group())
+            scale = {"百": 1.0, "千": 0.1, "万": 0.01}[pct.group(1)]
+        else:
+            if "/" in n.text:
+                den = float(n.text.split("/")[1])
+                if not (den <= 10 or den == 100):
+                    return None
+            scale = 100.0
+        draft = _Draft(start, pos, value * scale, None if value_max is None else value_max * scale,
+                       qualifier, "percent", "%", rule="figure.percent.fraction" if fraction else "figure.percent.chinese")
+        return _finish(text, draft, rules)
+
+    # range: NUM [unit] sep NUM
+    first_unit = _unit_at(text, pos, rules)
+    sep_pos = first_unit[1] if first_unit else pos
+    sep = rules.range_sep.match(text, sep_pos)
+    if sep and value_max is None and sep.end() in by_start:
+        second = by_start[sep.end()]
+        second_unit = _unit_at(text, second.end, rules)
+        fuzzy2 = text[second.end : second.end + 1] in rules.fuzzy
+        unit_after = _unit_at(text, second.end + (1 if fuzzy2 else 0), rules) if not second_unit else second_unit
+        if unit_after and (not first_unit or first_unit[0] == unit_after[0]) and not _is_year(second):
+            if first_unit or second.value >= value:
+                value = value * _shared_multiplier(n, second) if not first_unit else value
+                value_max, qualifier = second.value, "range"
+                pos = second.end
+                if fuzzy2:
+                    pos += 1
+
+    # 余/多/几/来 then an optional 万/亿 (十几万人, 116万余元)
+    fz = text[pos : pos + 1]
+    if fz in rules.fuzzy and (value_max is None or qualifier != "range"):
+        rest = re.match(r"[万亿]{1,2}", text[pos + 1 : pos + 3])
+        if rest or _unit_at(text, pos + 1, rules):
+            qualifier = rules.fuzzy[fz]
+            pos += 1
+            if rest:
+                for ch in rest.group():
+                    value *= 10000 if ch == "万" else 1e8
+                pos += len(rest.group())
+
+    found = _unit_at(text, pos, rules)
+    if found and found[0].word in rules.arabic_only and not re.match(r"[0-9]", n.text):
+        return None
+    compound = _compound_duration(text, n, pos, found, by_start)
+    if compound:
+        return _finish(text, compound, rules)
+    cur_prefix = rules.currency_prefix.search(text, max(0, start - 8), start)
+    if found:
+        info, pos = found
+        if info.word == "年" and _is_year(n):
+            return None
+        if n.bare and qualifier == "exact" and len(n.text) < 2:
+            return None
+        draft = _Draft(start, pos, value, value_max, qualifier, info.kind, info.unit, info.currency,
+                       rule=f"figure.{info.kind}.unit")
+        if info.kind == "count":
+            draft.rule = "figure.count.measure_word"
+            draft.article_one = n.text == "一" and info.word in rules.article_words and qualifier == "exact"
+        if info.kind == "percent":
+            if info.factor != 1:
+                if value > 10 and info.word == "折" and value < 100:
+                    pass  # 75折 is already percent
+                elif value > 10 or (info.word == "折" and value >= 10):
+                    return None
+                else:
+                    draft.value = value * info.factor
+                    draft.value_max = None if value_max is None else value_max * info.factor
+                    if text.startswith("半", pos):  # 三成半
+                        draft.value += info.factor / 2
+                        pos = draft.end = pos + 1
+            draft.rule = f"figure.percent.{'sign' if info.factor == 1 else 'proportion'}"
+        if info.kind == "money":
+            draft.rule = "figure.money.unit"
+            _money_extras(text, draft, rules)
+        if cur_prefix and info.kind == "money":
+            draft.start = cur_prefix.start()
+        elif cur_prefix and info.kind != "money":
+            pass
+        return _finish(text, draft, rules)
+    if cur_prefix and not n.bare:
+        code = rules.currency_prefixes[cur_prefix.group().strip()]
+        draft = _Draft(cur_prefix.start(), pos, value, value_max, qualifier, "money",
+                       "元" if code == "CNY" else cur_prefix.group().strip(), code, rule="figure.money.prefix")
+        return _finish(text, draft, rules)
+    if re.search(r"[0-9]", n.text) and re.search(r"[万亿萬億]", n.text) and not n.bare:
+        draft = _Draft(start, pos, value, value_max, qualifier, "count", "", rule="figure.count.bare_large")
+        return _finish(text, draft, rules)
+    return None
+
+
+def _compound_duration(text: str, n: NumberSpan, pos: int, found, by_start) -> _Draft | None:
+    """十二年零一个月 -> 145 months; 3分27秒46 -> 207.46 s; 45秒92 -> 45.92 s (race times)."""
+    if found and found[0].word == "年":
+        m = re.match(r"零?", text[found[1] :])
+        nxt = by_start.get(found[1]) or by_start.get(found[1] + len(m.group()))
+        if nxt and text.startswith("个月", nxt.end):
+            return _Draft(n.start, nxt.end + 2, n.value * 12 + nxt.value, kind="duration", unit="月",
+                          rule="figure.duration.compound")
+        if nxt is None and m.group() and text[found[1] + 1 : found[1] + 2] in "一二三四五六七八九十":
+            pass
+    if not re.fullmatch(r"[0-9]+", n.text) or text[n.start - 1 : n.start] in ("时", "点", ":"):
+        return None
+    m = re.compile(r"分([0-9]{1,2})秒(?:([0-9]{2})(?![0-9]))?").match(text, pos)
+    if m:
+        seconds = n.value * 60 + float(m.group(1)) + (float("0." + m.group(2)) if m.group(2) else 0)
+        return _Draft(n.start, m.end(), seconds, kind="duration", unit="秒", rule="figure.duration.race_time")
+    m = re.compile(r"秒([0-9]{2})(?![0-9])").match(text, pos)
+    if m:
+        return _Draft(n.start, m.end(), n.value + float("0." + m.group(1)), kind="duration", unit="秒",
+                      rule="figure.duration.race_time")
+    return None
+
+
+def _money_extras(text: str, draft: _Draft, rules: FigureRules) -> None:
+    """Sub-units after 元/块 (五元三毛, 123元1角1分, 三块五) and tails (万元人民币, 十块钱)."""
+    pos = draft.end
+    if draft.unit == "元" and draft.value_max is None:
+        m = rules.subunit.match(text, pos)
+        added = False
+        while m:
+            piece = m.group()
+            unit_word = next(u for u in sorted(rules.subunits, key=len, reverse=True) if piece.endswith(u))
+            num = parse_number(piece[: -len(unit_word)])
+            if num is None:
+                break
+            draft.value += num * rules.subunits[unit_word]
+            pos, added = m.end(), True
+            m = rules.subunit.match(text, pos)
+        if not added and text[pos - 1 : pos] == "块":
+            m = re.match(f"[{_CN_NUMERAL_CHARS[:13]}](?![{_CN_NUMERAL_CHARS}])", text[pos : pos + 2])
+            if m and not rules.unit.match(text, pos + 1):
+                draft.value += (parse_number(m.group()) or 0) / 10
+                pos += 1
+    tail = rules.money_tail.match(text, pos)
+    if tail:
+        pos = tail.end()
+    draft.end = pos
+
+
+def _finish(text: str, draft: _Draft, rules: FigureRules) -> _Draft:
+    """Prefix and suffix qualifiers around the span; 不等 marks a per-recipient range."""
+    pre = _prefix_qualifier(text, draft.start, rules)
+    if pre and draft.qualifier in ("exact", pre[0]):
+        draft.qualifier, draft.start = pre
+    elif pre and draft.qualifier != "range":
+        draft.start = pre[1]
+    suf = _suffix_qualifier(text, draft.end, draft.kind, rules)
+    if suf:
+        qual, end = suf
+        if qual == "range":
+            draft.per_unit = True
+            draft.end = end
+        elif draft.qualifier in ("exact",) or (draft.qualifier == qual):
+            draft.qualifier, draft.end = qual, end
+    return draft
+
+
+# ---------------------------------------------------------------- the document
+
+
+def find_figures(text: str, tokens: list[Token] | None = None) -> list[Figure]:
+    """Every figure in `text` (folded to half-width), left to right, as Figure objects.
+
+    `tokens` only vetoes a match whose Chinese numeral starts or ends inside a word (李四人民币).
+    """
+    rules = figure_rules()
+    numbers = find_numbers(text)
+    by_start = {n.start: n for n in numbers}
+    stopped = [m.span() for m in rules.stoplist.finditer(text)]
+    drafts: list[_Draft] = []
+    taken = 0
+    for n in numbers:
+        if n.start < taken or any(a <= n.start < b for a, b in stopped):
+            continue
+        draft = _figure_at(text, n, by_start, rules)
+        if draft is None or draft.start < taken:
+            continue
+        if tokens and not _respects_words(text, n, draft, tokens):
+            continue
+        drafts.append(draft)
+        taken = draft.end
+    drafts = _drop_articles(text, drafts)
+    return [_to_figure(text, d, rules) for d in drafts]
+
+
+def _respects_words(text: str, n: NumberSpan, draft: _Draft, tokens: list[Token]) -> bool:
+    """False when a Chinese numeral starts inside a word (李四|人) or its unit ends inside one (三元|里)."""
+    if not re.match(f"[{_CN_NUMERAL_CHARS}]", n.text):
+        return True
+    for tok in tokens:
+        if tok.start < n.start < tok.end:
+            head = text[tok.start : n.start]
+            if not all(ch in _CN_NUMERAL_CHARS or ch in "约近超过余多第" for ch in head):
+                return False
+        if tok.start < draft.end < tok.end:
+            tail = text[draft.end : tok.end]
+            if re.match(f"[\u4e00-\u9fff]", tail) and tail[0] not in _CN_NUMERAL_CHARS + "余多以左上内后前来间":
+                return False
+        if tok.start > draft.end:
+            break
+    return True
+
+
+def _drop_articles(text: str, drafts: list[_Draft]) -> list[_Draft]:
+    """一个男子 / 一位老人 are articles; keep 一 when the clause ends there or a list has the same unit."""
+    kept = []
+    for d in drafts:
+        if d.article_one:
+            at_end = d.end >= len(text) or text[d.end] in _PUNCT_END
+            listed = any(o is not d and o.unit == d.unit and abs(o.start - d.start) <= 24 and not o.article_one
+                         for o in drafts)
+            if not (at_end or listed):
+                continue
+        kept.append(d)
+    return kept
+
+
+def _clause_before(text: str, start: int) -> str:
+    m = re.search(r"[，。；;！？!?\n,：:]", text[max(0, start - 40) : start][::-1])
+    window = text[max(0, start - 40) : start]
+    return window if not m else window[len(window) - m.start() :]
+
+
+def _subject(text: str, d: _Draft, rules: FigureRules) -> str | None:
+    """Best effort: the noun phrase after a measure word (…的教职工), else the words just before."""
+    after = re.match(r"[\u4e00-\u9fff“”\"]{1,16}", text[d.end : d.end + 16])
+    if after and d.kind in ("count", "measure") and d.unit:
+        phrase = after.group()
+        if "的" in phrase:
+            phrase = phrase.rsplit("的", 1)[1]
+        phrase = re.split(r"[在被于将已正和与及、]", phrase, maxsplit=1)[0]
+        if len(phrase) >= 2:
+            return phrase[:8]
+    clause = _clause_before(text, d.start)
+    cuts = list(rules.subject_cut.finditer(clause))
+    phrase = clause[cuts[-1].end() :] if cuts else clause
+    phrase = re.sub(r"[^\u4e00-\u9fff]", "", phrase)[-8:]
+    return phrase or None
+
+
+def _to_figure(text: str, d: _Draft, rules: FigureRules) -> Figure:
+    clause = _clause_before(text, d.start)
+    per_unit = d.per_unit or bool(rules.per_unit.search(clause[-12:]))
+    return Figure(
+        start=d.start,
+        end=d.end,
+        text=text[d.start : d.end],
+        value=_clean(d.value),
+        unit=d.unit,
+        kind=d.kind,
+        qualifier=d.qualifier,
+        value_max=None if d.value_max is None else _clean(d.value_max),
+        currency=d.currency,
+        subject=_subject(text, d, rules),
+        scope="per_unit" if per_unit else "total",
+        rule=d.rule,
+    )
+
+
+def _clean(value: float) -> float:
+    """Round away binary noise (143.59 * 10000 = 1435899.9999999998)."""
+    return round(value, 6) if abs(value) < 1e15 else value
+
+
+# ---------------------------------------------------------------- one money expression
+
+
+def parse_money(text: str) -> dict | None:
+    """One money expression on its own -> {value, value_max, currency, qualifier}, or None.
+
+    >>> parse_money("近30万元")
+    {'value': 300000.0, 'value_max': None, 'currency': 'CNY', 'qualifier': 'under'}
+    """
+    folded = fold_width(text).strip()
+    figures = [f for f in find_figures(folded) if f.kind == "money"]
+    if not figures:
+        sub = _subunits_only(folded)
+        if sub is None:
+            return None
+        figures = [sub]
+    best = max(figures, key=lambda f: f.end - f.start)
+    return {"value": best.value, "value_max": best.value_max, "currency": best.currency, "qualifier": best.qualifier}
+
+
+def _subunits_only(text: str) -> Figure | None:
+    """五毛, 2角, 两角五分, 五仙: cents and dimes written without 元 (only as a whole expression)."""
+    rules = figure_rules()
+    total, pos = 0.0, 0
+    while pos < len(text):
+        m = rules.subunit.match(text, pos) or re.match(r"([0-9]+|[二两三四五六七八九十]+)(分|仙)", text[pos:])
+        if not m:
+            return None
+        piece = m.group()
+        unit_word = next(u for u in sorted(rules.subunits, key=len, reverse=True) if piece.endswith(u))
+        num = parse_number(piece[: -len(unit_word)])
+        if num is None:
+            return None
+        total += num * rules.subunits[unit_word]
+        pos = m.end() if m.re is rules.subunit else pos + len(piece)
+        if pos < len(text) and text[pos] in _CN_NUMERAL_CHARS and pos == len(text) - 1:  # 两毛五
+            total += (parse_number(text[pos]) or 0) * rules.subunits[unit_word] / 10
+            pos += 1
+    return Figure(0, len(text), text, round(total, 6), "元", "money", currency="CNY", rule="figure.money.subunit")

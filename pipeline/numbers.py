@@ -1,0 +1,249 @@
+"""Numerals: find them in text (`find_numbers`) and resolve one to a value (`parse_number`).
+
+Arabic (thousands separators, decimals, full-width forms), Chinese (standard, financial 壹贰叁,
+traditional, colloquial 三万五 / 一千三 / 百二), mixed (3.5万, 5万4千6百, 4.78万亿), fractions
+(三分之一, 3/4, 一又二分之一). Conversion of Chinese numerals goes through cn2an (smart mode);
+what cn2an rejects (兆, 万万, 零十, 百三, a leading bare 千) falls back to the section parser below.
+
+Vocabulary (variant characters, multipliers, fragments, stop-words) lives in rules/numbers.yaml
+and rules/numbers_stopwords.txt and is compiled once per process.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import cn2an
+
+from .rules import RulesError, alternation, expand_fragments, load_words, load_yaml
+
+log = logging.getLogger(__name__)
+
+_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+
+def _fold_table() -> dict[int, int]:
+    table = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+    table[0x3000] = 0x20
+    return table
+
+
+_FOLD = _fold_table()
+
+
+def fold_width(text: str) -> str:
+    """Full-width ASCII forms and the ideographic space folded to ASCII; same length, so offsets hold."""
+    return text.translate(_FOLD)
+
+
+@dataclass(frozen=True)
+class NumberSpan:
+    start: int
+    end: int
+    text: str
+    value: float
+    qualifier: str = "exact"  # exact | over (十余万, 二十几万)
+    bare: bool = False  # a multiplier without a digit (百, 千万): a number only beside 余/多 or a unit
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    variants: dict[str, str]
+    multipliers: dict[str, float]
+    latin: dict[str, float]
+    fragments: dict[str, str]
+    numeral: re.Pattern
+    stopwords: re.Pattern | None
+
+
+@lru_cache(maxsize=1)
+def compiled() -> _Compiled:
+    spec = load_yaml("numbers.yaml")
+    for key in ("variants", "multipliers", "latin_multipliers", "fragments"):
+        if not isinstance(spec.get(key), dict):
+            raise RulesError(f"rules/numbers.yaml: section {key!r} must be a mapping")
+    fragments = expand_fragments({k: str(v) for k, v in spec["fragments"].items()}, "rules/numbers.yaml")
+    numeral = re.compile(f"(?:{fragments['sign']})?(?:{fragments['fraction']}|{fragments['slash_fraction']}|{fragments['numeral']})")
+    stop = load_words("numbers_stopwords.txt")
+    return _Compiled(
+        variants={str(k): str(v) for k, v in spec["variants"].items()},
+        multipliers={str(k): float(v) for k, v in spec["multipliers"].items()},
+        latin={str(k): float(v) for k, v in spec["latin_multipliers"].items()},
+        fragments=fragments,
+        numeral=numeral,
+        stopwords=re.compile(alternation(stop)) if stop else None,
+    )
+
+
+def normalize(text: str) -> str:
+    """Fold widths, map variant characters, drop spaces and thousands separators."""
+    rules = compiled()
+    s = fold_width(text).strip()
+    s = "".join(rules.variants.get(ch, ch) for ch in s)
+    s = re.sub(r"\s+", "", s)
+    s = re.sub(r"(?<=[0-9]),(?=[0-9]{3})", "", s)
+    return s
+
+
+def parse_number(text: str) -> float | None:
+    """The value of a numeral written alone, or None when `text` is not a number.
+
+    >>> parse_number("三百零七"), parse_number("1.2万"), parse_number("1，234")
+    (307.0, 12000.0, 1234.0)
+    """
+    s = normalize(text)
+    if not s:
+        return None
+    sign = 1.0
+    if s[0] in "-负":
+        sign, s = -1.0, s[1:].lstrip("-负")
+    value = _unsigned(s)
+    return None if value is None else sign * value
+
+
+def _unsigned(s: str) -> float | None:
+    if not s:
+        return None
+    if "又" in s:  # 三百五又三分之一: whole part plus a fraction
+        whole, _, frac = s.partition("又")
+        w, f = _unsigned(whole), _unsigned(frac)
+        return None if w is None or f is None else w + f
+    if "分之" in s:
+        den_text, _, num_text = s.partition("分之")
+        den, num = _unsigned(den_text), parse_number(num_text)
+        return None if not den or num is None else num / den
+    if "/" in s:
+        a, _, b = s.partition("/")
+        if re.fullmatch(r"[0-9.]+", a) and re.fullmatch(r"[0-9.]+", b) and float(b):
+            return float(a) / float(b)
+        return None
+    rules = compiled()
+    latin = 1.0
+    if s[-1] in rules.latin and re.search(r"[0-9]", s):
+        latin, s = rules.latin[s[-1]], s[:-1]
+    # a fuzzy marker inside a numeral keeps the lower bound: 十余万 -> 十万, 一百零几万 -> 一百万
+    s = re.sub(r"零?[余多几]", "", s)
+    if not s or not re.fullmatch(r"[0-9.点零一二两三四五六七八九十百千万亿兆]+", s):
+        return None
+    if re.fullmatch(r"[0-9]*\.?[0-9]+", s):
+        return float(s) * latin
+    m = re.fullmatch(r"([0-9]*\.?[0-9]+)([十百千万亿兆]+)", s)
+    if m:  # 3.5万, 2.2万亿, 3千万
+        value = float(m.group(1))
+        for ch in m.group(2):
+            value *= rules.multipliers[ch]
+        return value * latin
+    value = _chinese(s)
+    return None if value is None else value * latin
+
+
+def _chinese(s: str) -> float | None:
+    """Chinese or mixed numeral: cn2an first, the section parser where cn2an has a gap."""
+    if s in ("十百千万亿兆") or re.fullmatch(r"[十百千万亿兆]+", s) and len(s) > 1 and s[0] != "十":
+        # a bare multiplier (百, 千万): one of it
+        s = "一" + s
+    try:
+        return float(cn2an.cn2an(s, "smart"))
+    except ValueError:
+        pass
+    return _sections(s)
+
+
+def _sections(s: str) -> float | None:
+    if "点" in s or "." in s:
+        whole, _, frac = s.replace("点", ".").partition(".")
+        w = _sections(whole) if whole else 0.0
+        if w is None or not frac or not all(ch in _DIGITS or ch.isdigit() for ch in frac):
+            return None
+        digits = "".join(str(_DIGITS[ch]) if ch in _DIGITS else ch for ch in frac)
+        return w + float("0." + digits)
+    for big, mult in (("兆", 1e12), ("亿", 1e8), ("万", 1e4)):
+        i = s.rfind(big)
+        if i < 0:
+            continue
+        left, right = s[:i], s[i + 1 :]
+        lv = _sections(left) if left else 1.0
+        if lv is None:
+            return None
+        if not right:
+            return lv * mult
+        if right[0] == "零":
+            rv = _sections(right.lstrip("零"))
+        elif len(right) == 1 and right in _DIGITS:  # 一万三 -> 13000
+            rv = _DIGITS[right] * mult / 10
+        else:
+            rv = _sections(right)
+        return None if rv is None else lv * mult + rv
+    return _small(s)
+
+
+def _small(s: str) -> float | None:
+    """Below 10,000: digits with 十百千 (also 零十, 百三, 一千陆, Arabic pieces 4千6百)."""
+    total, cur, last_unit, zero_seen = 0.0, None, 0, False
+    i = 0
+    while i < len(s):
+        ch = s[i]
+        m = re.match(r"[0-9]+(?:\.[0-9]+)?", s[i:])
+        if m:
+            cur = float(m.group())
+            i += len(m.group())
+            continue
+        if ch == "零":
+            zero_seen, cur = True, cur
+        elif ch in _DIGITS:
+            if cur is not None and last_unit == 0:  # digit string 一二三
+                cur = cur * 10 + _DIGITS[ch]
+            else:
+                cur = float(_DIGITS[ch])
+        elif ch in _SMALL_UNITS:
+            total += (1.0 if cur is None else cur) * _SMALL_UNITS[ch]
+            last_unit, cur, zero_seen = _SMALL_UNITS[ch], None, False
+        else:
+            return None
+        i += 1
+    if cur is not None:
+        if last_unit >= 100 and not zero_seen and cur < 10:  # 一千三 -> 1300, 百三 -> 130
+            total += cur * last_unit / 10
+        else:
+            total += cur
+    return total
+
+
+def find_numbers(text: str) -> list[NumberSpan]:
+    """Every numeral in `text` (already folded to half-width) with half-open offsets.
+
+    A numeral inside a stop-word (四川, 一切, 入伍) is dropped; so is a lone financial or
+    variant character that is also an everyday word (陆, 伍, 拾, 肆, 参).
+    """
+    rules = compiled()
+    blocked = _stopword_ranges(text)
+    spans: list[NumberSpan] = []
+    for m in rules.numeral.finditer(text):
+        start, end = m.span()
+        raw = m.group()
+        # trailing spaces are never part of a numeral
+        while end > start and text[end - 1] == " ":
+            end -= 1
+        raw = text[start:end]
+        if not raw or any(b0 <= start < b1 for b0, b1 in blocked):
+            continue
+        if len(raw) == 1 and raw in "陆陸伍拾肆參叁兩倆":
+            continue
+        value = parse_number(raw)
+        if value is None:
+            log.debug("numeral %r at %d does not parse", raw, start)
+            continue
+        qualifier = "over" if re.search(r"[余多几幾](?=[ ]?[十百千万亿兆萬億拾佰仟])", raw) else "exact"
+        bare = bool(re.fullmatch(r"[十拾百佰千仟万萬亿億兆]+", raw)) and raw[0] not in "十拾"
+        spans.append(NumberSpan(start, end, raw, value, qualifier, bare))
+    return spans
+
+
+def _stopword_ranges(text: str) -> list[tuple[int, int]]:
+    rules = compiled()
+    if rules.stopwords is None:
+        return []
+    return [m.span() for m in rules.stopwords.finditer(text)]
