@@ -31,6 +31,8 @@ from .rules import RulesError, load_words, load_yaml
 log = logging.getLogger(__name__)
 
 SEPARATORS = "、，,"
+LIST_JOINTS = ("、", "和", "与", "及", "/")
+PREPOSITIONS = "向对与同跟给让把被将从在"
 SPACES = " \u3000\t"
 DOTS = "·・•‧"
 REPORTER_LABELS = ("记者", "通讯员", "摄影", "摄影记者", "见习记者", "实习记者", "特约记者", "实习生", "编辑")
@@ -77,6 +79,7 @@ class PeopleLexicon:
     honorific_after: tuple[str, ...]
     bracket: re.Pattern
     stop_chars: frozenset[str]
+    translit: frozenset[str]
 
 
 def _word_list(spec: dict, key: str, source: str) -> list[str]:
@@ -120,6 +123,7 @@ def lexicon() -> PeopleLexicon:
         honorific_after=tuple(_word_list(cues, "honorific_after", "people_cues.yaml")),
         bracket=bracket,
         stop_chars=frozenset("".join(_word_list(cues, "not_in_given_name", "people_cues.yaml"))),
+        translit=frozenset("".join(load_words("people_translit_chars.txt"))),
     )
 
 
@@ -234,8 +238,8 @@ class Evidence:
         text, ev = self.text, {}
         title = self.title_end.get(self._skip_spaces_left(start))
         if title is not None:
-            ev["left_title"] = 1.5 if title.weak else 3.0
-        elif start == 0 or text[start - 1] in "\n。！？；：:!?;“\"《（(【[ " + SPACES:
+            ev["left_title"] = 1.5 if title.weak else 2.0 if title.kind == "untitled" else 3.0
+        elif start == 0 or text[start - 1] in "\n。！？；：:!?;“\"《（(【[/ " + SPACES:
             ev["left_boundary"] = 0.5
         elif text[start - 1] in SEPARATORS:
             ev["left_separator"] = 0.5
@@ -243,6 +247,8 @@ class Evidence:
             ev["left_cue"] = 0.5
         if not self.index.is_start(start):
             ev["left_cuts_word"] = -1.5
+        if text[start] in PREPOSITIONS:
+            ev["starts_with_preposition"] = -1.5
         return ev
 
     def right(self, end: int) -> dict[str, float]:
@@ -260,10 +266,13 @@ class Evidence:
             cue = next((c for c in self.lex.cues_after if rest.startswith(c)), None)
             if cue is not None:
                 ev["right_cue"] = 1.5 if cue in self.lex.cues_after_strong else 0.5
-            elif end == len(text) or text[end] in "\n，。、！？；：,.;:!?”\"）)》" + SPACES:
+            elif end == len(text) or text[end] in "\n，。、！？；：,.;:!?”\"）)》/" + SPACES:
                 ev["right_boundary"] = 0.5
         if not self.index.is_end(end):
-            ev["right_cuts_word"] = -1.5
+            if end - self._start == 3 and "right_cue" in ev:
+                ev["name_then_cue"] = 1.0  # 李越宏|以: the segmenter glued the cue to the name
+            else:
+                ev["right_cuts_word"] = -1.5
         return ev
 
     def score(self, start: int, end: int) -> Candidate:
@@ -272,7 +281,8 @@ class Evidence:
         cand.evidence.update(self.left(start))
         cand.evidence.update(self.right(end))
         if (start, end) in self.nr:
-            cand.evidence["jieba_nr"] = 1.5
+            native = not all(ch in self.lex.translit for ch in cand.name)
+            cand.evidence["jieba_nr"] = 2.0 if end - start >= 3 and native else 1.0
         elif start in self.nr_starts:
             cand.evidence["jieba_nr_part"] = 0.5
         if end - start == 3:
@@ -317,7 +327,23 @@ def find_candidates(text: str, index: TokenIndex, titles: list[TitleSpan]) -> li
         cand = _best_at(ev, s)
         if cand is not None:
             cands.append(cand)
+    cands.extend(_transliterations(text, index, ev))
     return _resolve_lists(text, _non_overlapping(cands))
+
+
+def _transliterations(text: str, index: TokenIndex, ev: Evidence) -> list[Candidate]:
+    """克林顿, 穆巴拉克: a name-tagged token (or one after a title) made of transliteration characters."""
+    lex = lexicon()
+    out = []
+    for tok in index.tokens:
+        word = tok.word
+        if len(word) < 3 or word in lex.not_names or not all(ch in lex.translit for ch in word):
+            continue
+        if tok.pos.startswith("nr") or ev._skip_spaces_left(tok.start) in ev.title_end:
+            cand = ev.score(tok.start, tok.end)
+            cand.evidence["foreign"] = 0.5
+            out.append(cand)
+    return out
 
 
 def _non_overlapping(cands: list[Candidate]) -> list[Candidate]:
@@ -329,13 +355,23 @@ def _non_overlapping(cands: list[Candidate]) -> list[Candidate]:
 
 
 def _resolve_lists(text: str, cands: list[Candidate]) -> list[Candidate]:
-    """Names joined by 、 or 和 share their evidence: one accepted item lifts its neighbours."""
+    """Names joined by 、 or 和 share their evidence: one accepted item lifts its neighbours,
+    and a list holding two or more names the segmenter tags nr lifts all its items a little."""
+    group: list[Candidate] = []
+    for cand in cands + [None]:
+        if cand is not None and group and text[group[-1].end:cand.start] in LIST_JOINTS:
+            group.append(cand)
+            continue
+        if len(group) >= 2 and sum("jieba_nr" in c.evidence for c in group) >= 2:
+            for c in group:
+                c.evidence["list_of_names"] = 0.5
+        group = [cand] if cand is not None else []
     changed = True
     while changed:
         changed = False
         for a, b in zip(cands, cands[1:]):
             joint = text[a.end:b.start]
-            if joint not in ("、", "和", "与", "及", "/"):
+            if joint not in LIST_JOINTS:
                 continue
             for x, y in ((a, b), (b, a)):
                 if x.score >= ACCEPT and y.score < ACCEPT and "list" not in y.evidence:
