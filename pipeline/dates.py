@@ -21,6 +21,7 @@ this module holds the mechanisms only.
 """
 from __future__ import annotations
 
+import bisect
 import calendar
 import re
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ _CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四":
 _LUNAR_MONTHS = {"正": 1, "冬": 11, "腊": 12}
 _SENTENCE_END = "。！？!?；;\n"
 SAME_YEAR_BIAS_DAYS = 150
+SENTENCE_WINDOW = 200
 _PATTERN_ORDER = ("calendar", "numeric", "event_md", "year_range", "month_range", "decade", "week",
                   "relative_day", "festival", "same_period")
 
@@ -68,6 +70,7 @@ class Rules:
     future_markers: tuple
     future_suffixes: tuple
     recurring_prefixes: tuple
+    suffix_not_before: tuple
     stop_phrases: tuple
     event_nouns: tuple
 
@@ -120,6 +123,7 @@ def load_rules() -> Rules:
         future_markers=tuple(spec["future_markers"]),
         future_suffixes=tuple(spec["future_suffixes"]),
         recurring_prefixes=tuple(spec["recurring_prefixes"]),
+        suffix_not_before=tuple(spec["suffix_not_before"]),
         stop_phrases=tuple(spec["stop_phrases"]),
         event_nouns=tuple(spec["event_nouns"]),
     )
@@ -181,7 +185,14 @@ def _candidates(text: str, rules: Rules) -> list[Match]:
             parts = {k: v for k, v in m.groupdict().items() if v is not None}
             if "bday" in parts:
                 parts["day"], parts["day_mark"] = parts.pop("bday"), "日"
-            match = Match(m.start(), m.end(), f"date.{name}", parts)
+            end = m.end()
+            suffix = parts.get("psuf")
+            if suffix and len(suffix) == 1 and text[m.end("psuf"):m.end("psuf") + 1] in rules.suffix_not_before:
+                end = m.start("psuf")  # 3月初步: 初 starts another word; keep 3月
+                parts = {k: v for k, v in parts.items() if k not in ("psuf", "since")}
+            if end == m.start():
+                continue
+            match = Match(m.start(), end, f"date.{name}", parts)
             if _acceptable(match, text, rules):
                 found.append(match)
     return found
@@ -357,6 +368,7 @@ class Context:
     last_period: tuple[date, date] | None = None  # the last period named (for 去年同期)
     sentence_year: tuple[int, int] | None = None  # (sentence start, year) of an explicit year
     sentence_year_applies: bool = False  # the current match shares that sentence
+    sentence_ends: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -373,21 +385,24 @@ def _unresolved(granularity: str, reason: str, kind: str = "absolute") -> Value:
     return Value(None, None, granularity, kind, reason)
 
 
-def _sentence_bounds(text: str, offset: int) -> tuple[int, int]:
-    start = offset
-    while start > 0 and text[start - 1] not in _SENTENCE_END:
-        start -= 1
-    end = offset
-    while end < len(text) and text[end] not in _SENTENCE_END:
-        end += 1
-    return start, end
+def _sentence_ends(text: str) -> list[int]:
+    return [i for i, c in enumerate(text) if c in _SENTENCE_END]
+
+
+def _sentence_bounds(ctx: "Context", offset: int) -> tuple[int, int]:
+    """The sentence around `offset`, at most SENTENCE_WINDOW characters each side (linear time)."""
+    ends = ctx.sentence_ends
+    i = bisect.bisect_left(ends, offset)
+    start = ends[i - 1] + 1 if i > 0 else 0
+    end = ends[i] if i < len(ends) else len(ctx.text)
+    return max(start, offset - SENTENCE_WINDOW), min(end, offset + SENTENCE_WINDOW)
 
 
 def _speaks_of_future(match: Match, ctx: Context) -> bool:
     after = ctx.text[match.end:match.end + 2]
     if after.startswith(ctx.rules.future_suffixes):
         return True
-    start, end = _sentence_bounds(ctx.text, match.start)
+    start, end = _sentence_bounds(ctx, match.start)
     sentence = ctx.text[start:end]
     return any(marker in sentence for marker in ctx.rules.future_markers)
 
@@ -396,7 +411,7 @@ def _reference_year(match: Match, ctx: Context) -> int | None:
     """The year of a year-less date: an explicit year earlier in the sentence, else the reference."""
     if ctx.sentence_year is not None:
         sent_start, year = ctx.sentence_year
-        if _sentence_bounds(ctx.text, match.start)[0] == sent_start:
+        if _sentence_bounds(ctx, match.start)[0] == sent_start:
             return year
     ref = ctx.reference
     return ref.value.year if ref.value is not None else None
@@ -814,11 +829,11 @@ def find_dates(text: str, reference: ReferenceDate) -> list[DateFact]:
     rules = load_rules()
     matches = _select(_candidates(text, rules), text, rules)
     matches = _attach_weekday(_merge_ranges(matches, text), text)
-    ctx = Context(text, reference, rules)
+    ctx = Context(text, reference, rules, sentence_ends=_sentence_ends(text))
     facts: list[DateFact] = []
     for match in matches:
         ctx.sentence_year_applies = ctx.sentence_year is not None and \
-            _sentence_bounds(text, match.start)[0] == ctx.sentence_year[0]
+            _sentence_bounds(ctx, match.start)[0] == ctx.sentence_year[0]
         value = _resolve(match, ctx)
         kind = value.kind
         if match.rule == "date.numeric" or _is_dateline(text, match):
@@ -834,9 +849,13 @@ def find_dates(text: str, reference: ReferenceDate) -> list[DateFact]:
 
 
 def _is_dateline(text: str, match: Match) -> bool:
-    return text[match.end:match.end + 1] == "电" or (
-        text[:match.start].strip() == "" and text[match.end:match.end + 12].strip("\r\n \t0123456789:") == ""
-        and "\n" in text[match.end:match.end + 12] + "\n")
+    """本报北京1月23日电, or a first line that is only a date (2007-7-26)."""
+    if text[match.end:match.end + 1] == "电":
+        return True
+    if match.start > 8 or text[:match.start].strip("\ufeff \t\r\n"):
+        return False
+    rest = text[match.end:match.end + 12].split("\n", 1)
+    return len(rest) == 2 and rest[0].strip(" \t\r0123456789:") == ""
 
 
 def _remember(match: Match, value: Value, ctx: Context) -> None:
@@ -847,7 +866,7 @@ def _remember(match: Match, value: Value, ctx: Context) -> None:
     if value.granularity in ("period", "month") and match.rule != "date.same_period" and value.end:
         ctx.last_period = (value.start, value.end)
     if value.explicit_year is not None:
-        ctx.sentence_year = (_sentence_bounds(ctx.text, match.start)[0], value.explicit_year)
+        ctx.sentence_year = (_sentence_bounds(ctx, match.start)[0], value.explicit_year)
 
 
 def parse_date(text: str, reference_date: str | date | None = None) -> dict | None:

@@ -29,7 +29,7 @@ RULES_FILE = "dates_reference.yaml"
 def _patterns() -> dict:
     """Compile rules/dates_reference.yaml once; patterns may use its {fragments}."""
     spec = load_yaml(RULES_FILE)
-    compiled: dict = {"head_chars": int(spec["head_chars"])}
+    compiled: dict = {"head_chars": int(spec["head_chars"]), "target_prefixes": tuple(spec["target_prefixes"])}
     for group in ("full_date_lines", "datelines", "year_mentions"):
         named = {f"{group}_{i}": p for i, p in enumerate(spec[group])}
         expanded = expand_fragments({**spec["fragments"], **named}, RULES_FILE)
@@ -45,11 +45,18 @@ def _valid(year: int, month: int, day: int) -> date | None:
 
 
 def _mentioned_years(text: str) -> list[tuple[int, str]]:
-    """(year, span text) of every four-digit year the article names."""
+    """(year the article may speak from, span text) for every four-digit year it names.
+
+    Targets (到2035年) are left out; a year named as over (2023年底) stands for the year after.
+    """
+    patterns = _patterns()
     found = []
-    for pattern in _patterns()["year_mentions"]:
+    for pattern in patterns["year_mentions"]:
         for m in pattern.finditer(text):
-            found.append((int(m.group("year")), m.group(0)))
+            if text[max(0, m.start() - 4):m.start()].endswith(patterns["target_prefixes"]):
+                continue
+            year = int(m.group("year")) + (1 if m.group("after") else 0)
+            found.append((year, m.group(0)))
     return found
 
 
@@ -73,6 +80,7 @@ def resolve_reference(text: str, given: date | None = None, given_basis: str = "
             day = _valid(year, int(m.group("month")), int(m.group("day")))
             if day is not None:
                 return ReferenceDate(day, "metadata", m.group(0).strip(), "day")
+    years = [(y, span) for y, span in years if not span.endswith(("底", "末"))] or years
     if years:
         counts = Counter(y for y, _ in years)
         year = max(counts, key=lambda y: (counts[y], y))
