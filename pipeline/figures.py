@@ -55,6 +55,9 @@ class FigureRules:
     units: dict[str, UnitInfo]
     unit: re.Pattern
     not_before: dict[str, tuple[str, ...]]
+    only_before: dict[str, tuple[str, ...]]
+    zones: re.Pattern
+    script: dict[int, int]
     arabic_only: frozenset[str]
     article_words: frozenset[str]
     per_unit: re.Pattern
@@ -127,7 +130,8 @@ def figure_rules() -> FigureRules:
         suffix=re.compile(f"[ ]?(?:{alternation(quals['suffix_qualifiers'])})"),
         suffix_qualifiers=quals["suffix_qualifiers"],
         suffix_only_for=only_for,
-        range_sep=re.compile(f"[ ]?(?:{alternation(_words(spec, 'range_separators', src))})[ ]?"),
+        range_sep=re.compile(f"(?:{spec.get('range_inclusive_mark', '(?!)')})?[ ]?"
+                             f"(?:{alternation(_words(spec, 'range_separators', src))})[ ]?"),
         currency_prefix=re.compile(f"(?:{alternation(currency_prefixes)})[ ]{{0,2}}$"),
         currency_prefixes=currency_prefixes,
         money_tail=re.compile(f"(?:{alternation(_words(spec, 'money_tail', src))})"),
@@ -136,6 +140,9 @@ def figure_rules() -> FigureRules:
         units=units,
         unit=re.compile(f"[ ]?(?:{alternation(units)})"),
         not_before=not_before,
+        only_before={str(k): tuple(str(w) for w in v) for k, v in (uspec.get("only_before") or {}).items()},
+        zones=re.compile("|".join(f"(?:{z})" for z in _words(spec, "no_figure_zones", src))),
+        script=str.maketrans({str(k): str(v) for k, v in _mapping(spec, "script_variants", src).items()}),
         arabic_only=frozenset(_words(uspec, "arabic_only", usrc)),
         article_words=articles,
         per_unit=re.compile(alternation(_words(spec, "per_unit_cues", src))),
@@ -154,7 +161,9 @@ def _unit_at(text: str, pos: int, rules: FigureRules) -> tuple[UnitInfo, int] | 
         word = m.group().lstrip(" ")
         info = rules.units[word]
         after = text[m.end() : m.end() + 4]
-        if not any(after.startswith(w) for w in rules.not_before.get(word, ())):
+        only = rules.only_before.get(word)
+        allowed = not any(after.startswith(w) for w in rules.not_before.get(word, ()))
+        if allowed and (only is None or any(after.startswith(w) for w in only)):
             return info, m.end()
         # a shorter unit may still fit (人次 refused -> try 人)
         shorter = [u for u in rules.units if word.startswith(u) and u != word]
@@ -208,7 +217,7 @@ def _pair_range(n: NumberSpan) -> tuple[float, float] | None:
 
 def _shared_multiplier(first: NumberSpan, second: NumberSpan) -> float:
     """20-30万 -> 20 takes 万; 5000至3万 keeps 5000. Returns the factor for the first number."""
-    if re.search(r"[十百千万亿兆萬億kKwWM]$", first.text.strip()) and not re.fullmatch(r"[十拾]", first.text):
+    if re.search(r"[万亿兆萬億kKwWM]", first.text):
         return 1.0
     m = re.fullmatch(r"(.*?)([万亿兆萬億]+|[kKwWM])", second.text.strip())
     if not m:
@@ -246,8 +255,6 @@ def _figure_at(text: str, n: NumberSpan, by_start: dict[int, NumberSpan], rules:
     after_num = text[n.end : n.end + 1]
     if before == "第" or re.match(r"[A-Za-z0-9_/.#-]", before) or re.match(r"[A-Za-z_#]", after_num):
         return None
-    if re.search(r"[kKwWM]$", n.text) and not rules.unit.match(text, n.end):
-        return None
 
     qualifier = n.qualifier
     value, value_max = n.value, None
@@ -258,11 +265,11 @@ def _figure_at(text: str, n: NumberSpan, by_start: dict[int, NumberSpan], rules:
     pos = n.end
 
     # 百分之三十五, 千分之2.4
-    pct = re.search(r"([百千万])[ ]?分[ ]?之[ ]?$", text[max(0, start - 6) : start])
+    pct = re.search(r"(?<![一二两三四五六七八九十0-9])([百千万佰仟])[ ]{0,2}分[ ]{0,2}之[ ]{0,2}$", text[max(0, start - 9) : start])
     if pct or fraction:
         if pct:
             start -= len(pct.group())
-            scale = {"百": 1.0, "千": 0.1, "万": 0.01}[pct.group(1)]
+            scale = {"百": 1.0, "佰": 1.0, "千": 0.1, "仟": 0.1, "万": 0.01}[pct.group(1)]
         else:
             if "/" in n.text:
                 den = float(n.text.split("/")[1])
@@ -272,6 +279,11 @@ def _figure_at(text: str, n: NumberSpan, by_start: dict[int, NumberSpan], rules:
         draft = _Draft(start, pos, value * scale, None if value_max is None else value_max * scale,
                        qualifier, "percent", "%", rule="figure.percent.fraction" if fraction else "figure.percent.chinese")
         return _finish(text, draft, rules)
+
+    if re.search(r"[kKwWM]$", n.text) and not rules.unit.match(text, n.end):
+        return None
+    if before and before in "×xX*":  # 4×100米 names an event, not a distance
+        return None
 
     # range: NUM [unit] sep NUM
     first_unit = _unit_at(text, pos, rules)
@@ -338,8 +350,9 @@ def _figure_at(text: str, n: NumberSpan, by_start: dict[int, NumberSpan], rules:
             _money_extras(text, draft, rules)
         if cur_prefix and info.kind == "money":
             draft.start = cur_prefix.start()
-        elif cur_prefix and info.kind != "money":
-            pass
+            code = rules.currency_prefixes[cur_prefix.group().strip()]
+            if draft.currency == "CNY" and code != "CNY":  # 港币两千九百六十元
+                draft.currency = code
         return _finish(text, draft, rules)
     if cur_prefix and not n.bare:
         code = rules.currency_prefixes[cur_prefix.group().strip()]
@@ -390,14 +403,18 @@ def _money_extras(text: str, draft: _Draft, rules: FigureRules) -> None:
             draft.value += num * rules.subunits[unit_word]
             pos, added = m.end(), True
             m = rules.subunit.match(text, pos)
-        if not added and text[pos - 1 : pos] == "块":
-            m = re.match(f"[{_CN_NUMERAL_CHARS[:13]}](?![{_CN_NUMERAL_CHARS}])", text[pos : pos + 2])
-            if m and not rules.unit.match(text, pos + 1):
-                draft.value += (parse_number(m.group()) or 0) / 10
-                pos += 1
+        if not added and text[pos - 1 : pos] in ("块", "蚊"):  # 三块五 = 3.5, 三块零四 = 3.04
+            m = re.match(f"(零?)([一二两三四五六七八九])(?![{_CN_NUMERAL_CHARS}])", text[pos : pos + 3])
+            if m and not rules.unit.match(text, pos + len(m.group())):
+                draft.value += (parse_number(m.group(2)) or 0) / (100 if m.group(1) else 10)
+                pos += len(m.group())
     tail = rules.money_tail.match(text, pos)
     if tail:
         pos = tail.end()
+    elif draft.unit == "元" and text[pos - 1 : pos] in "元圆":  # 三万元欧元, 9000元日币: the named currency wins
+        other = _unit_at(text, pos, rules)
+        if other and other[0].kind == "money" and other[0].currency != "CNY":
+            draft.currency, draft.unit, pos = other[0].currency, other[0].unit, other[1]
     draft.end = pos
 
 
@@ -429,22 +446,23 @@ def find_figures(text: str, tokens: list[Token] | None = None) -> list[Figure]:
     """
     rules = figure_rules()
     numbers = find_numbers(text)
+    view = text.translate(rules.script)  # same length: 個百分點 matched as 个百分点
     by_start = {n.start: n for n in numbers}
-    stopped = [m.span() for m in rules.stoplist.finditer(text)]
+    stopped = [m.span() for m in rules.stoplist.finditer(view)] + [m.span() for m in rules.zones.finditer(view)]
     drafts: list[_Draft] = []
     taken = 0
     for n in numbers:
         if n.start < taken or any(a <= n.start < b for a, b in stopped):
             continue
-        draft = _figure_at(text, n, by_start, rules)
+        draft = _figure_at(view, n, by_start, rules)
         if draft is None or draft.start < taken:
             continue
         if tokens and not _respects_words(text, n, draft, tokens):
             continue
         drafts.append(draft)
         taken = draft.end
-    drafts = _drop_articles(text, drafts)
-    return [_to_figure(text, d, rules) for d in drafts]
+    drafts = _drop_articles(view, drafts)
+    return [_to_figure(text, view, d, rules) for d in drafts]
 
 
 def _respects_words(text: str, n: NumberSpan, draft: _Draft, tokens: list[Token]) -> bool:
@@ -502,8 +520,8 @@ def _subject(text: str, d: _Draft, rules: FigureRules) -> str | None:
     return phrase or None
 
 
-def _to_figure(text: str, d: _Draft, rules: FigureRules) -> Figure:
-    clause = _clause_before(text, d.start)
+def _to_figure(text: str, view: str, d: _Draft, rules: FigureRules) -> Figure:
+    clause = _clause_before(view, d.start)
     per_unit = d.per_unit or bool(rules.per_unit.search(clause[-12:]))
     return Figure(
         start=d.start,
@@ -515,7 +533,7 @@ def _to_figure(text: str, d: _Draft, rules: FigureRules) -> Figure:
         qualifier=d.qualifier,
         value_max=None if d.value_max is None else _clean(d.value_max),
         currency=d.currency,
-        subject=_subject(text, d, rules),
+        subject=_subject(view, d, rules),
         scope="per_unit" if per_unit else "total",
         rule=d.rule,
     )
@@ -536,7 +554,10 @@ def parse_money(text: str) -> dict | None:
     {'value': 300000.0, 'value_max': None, 'currency': 'CNY', 'qualifier': 'under'}
     """
     folded = fold_width(text).strip()
-    figures = [f for f in find_figures(folded) if f.kind == "money"]
+    found = find_figures(folded)
+    figures = [f for f in found if f.kind == "money"]
+    if not figures:
+        figures = _amount_without_currency(folded)
     if not figures:
         sub = _subunits_only(folded)
         if sub is None:
@@ -544,6 +565,21 @@ def parse_money(text: str) -> dict | None:
         figures = [sub]
     best = max(figures, key=lambda f: f.end - f.start)
     return {"value": best.value, "value_max": best.value_max, "currency": best.currency, "qualifier": best.qualifier}
+
+
+def _amount_without_currency(text: str) -> list[Figure]:
+    """三百万, 小于40万, 15k左右: an amount asked for as money with no currency word is yuan."""
+    rules = figure_rules()
+    numbers = [n for n in find_numbers(text) if not n.bare]
+    if len(numbers) != 1:
+        return []
+    n = numbers[0]
+    draft = _finish(text, _Draft(n.start, n.end, n.value, None, n.qualifier, "money", "元", "CNY",
+                                 rule="figure.money.implied"), rules)
+    rest = text[: draft.start] + text[draft.end :]
+    if re.search(r"[\u4e00-\u9fff0-9]", rest):
+        return []
+    return [_to_figure(text, text, draft, rules)]
 
 
 def _subunits_only(text: str) -> Figure | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 
 import cn2an
@@ -54,6 +55,7 @@ class _Compiled:
     variants: dict[str, str]
     multipliers: dict[str, float]
     latin: dict[str, float]
+    counted: dict[str, float]
     fragments: dict[str, str]
     numeral: re.Pattern
     stopwords: re.Pattern | None
@@ -72,6 +74,7 @@ def compiled() -> _Compiled:
         variants={str(k): str(v) for k, v in spec["variants"].items()},
         multipliers={str(k): float(v) for k, v in spec["multipliers"].items()},
         latin={str(k): float(v) for k, v in spec["latin_multipliers"].items()},
+        counted={str(k): float(v) for k, v in (spec.get("counted_suffixes") or {}).items()},
         fragments=fragments,
         numeral=numeral,
         stopwords=re.compile(alternation(stop)) if stop else None,
@@ -100,6 +103,38 @@ def parse_number(text: str) -> float | None:
     sign = 1.0
     if s[0] in "-负":
         sign, s = -1.0, s[1:].lstrip("-负")
+    factor = 1.0
+    rules = compiled()
+    if len(s) > 1 and s[-1] in rules.counted:  # 五打 = 60, 一对 = 2, 1个 = 1
+        factor, s = rules.counted[s[-1]], s[:-1]
+    value = _whole(s)
+    return None if value is None else sign * value * factor
+
+
+def _whole(s: str) -> float | None:
+    """Halves (一半, 半个, 五个半) and yuan amounts (壹拾壹元壹角整) around the plain numeral."""
+    if s in ("半", "一半", "一半半", "1半", "半个"):
+        return 0.5
+    m = re.fullmatch(r"(.+?)个?半", s)
+    if m:
+        whole = _unsigned(m.group(1))
+        return None if whole is None else whole + 0.5
+    m = re.fullmatch(r"(.+?)[元圆](?:(.)角)?(?:(.)分)?[整正]?", s)
+    if m:
+        parts = [_unsigned(m.group(1))] + [_unsigned(g) if g else 0.0 for g in m.groups()[1:]]
+        if any(p is None for p in parts):
+            return None
+        return round(parts[0] + parts[1] / 10 + parts[2] / 100, 2)
+    return _unsigned(s)
+
+
+def _parse_signed(text: str) -> float | None:
+    s = normalize(text)
+    if not s:
+        return None
+    sign = 1.0
+    if s[0] in "-负":
+        sign, s = -1.0, s[1:].lstrip("-负")
     value = _unsigned(s)
     return None if value is None else sign * value
 
@@ -113,7 +148,7 @@ def _unsigned(s: str) -> float | None:
         return None if w is None or f is None else w + f
     if "分之" in s:
         den_text, _, num_text = s.partition("分之")
-        den, num = _unsigned(den_text), parse_number(num_text)
+        den, num = _unsigned(den_text), _parse_signed(num_text)
         return None if not den or num is None else num / den
     if "/" in s:
         a, _, b = s.partition("/")
@@ -125,17 +160,17 @@ def _unsigned(s: str) -> float | None:
     if s[-1] in rules.latin and re.search(r"[0-9]", s):
         latin, s = rules.latin[s[-1]], s[:-1]
     # a fuzzy marker inside a numeral keeps the lower bound: 十余万 -> 十万, 一百零几万 -> 一百万
-    s = re.sub(r"零?[余多几]", "", s)
+    s = re.sub(r"零?[余多几]|个(?=[亿万])", "", s)
     if not s or not re.fullmatch(r"[0-9.点零一二两三四五六七八九十百千万亿兆]+", s):
         return None
     if re.fullmatch(r"[0-9]*\.?[0-9]+", s):
         return float(s) * latin
     m = re.fullmatch(r"([0-9]*\.?[0-9]+)([十百千万亿兆]+)", s)
-    if m:  # 3.5万, 2.2万亿, 3千万
-        value = float(m.group(1))
+    if m:  # 3.5万, 2.2万亿, 3千万 (decimal arithmetic: no 1435899.9999999998)
+        value = Decimal(m.group(1))
         for ch in m.group(2):
-            value *= rules.multipliers[ch]
-        return value * latin
+            value *= Decimal(int(rules.multipliers[ch]))
+        return float(value) * latin
     value = _chinese(s)
     return None if value is None else value * latin
 
@@ -230,7 +265,7 @@ def find_numbers(text: str) -> list[NumberSpan]:
         raw = text[start:end]
         if not raw or any(b0 <= start < b1 for b0, b1 in blocked):
             continue
-        if len(raw) == 1 and raw in "陆陸伍拾肆參叁兩倆":
+        if len(raw) == 1 and raw in "陆陸伍拾肆參叁":
             continue
         value = parse_number(raw)
         if value is None:
