@@ -161,6 +161,9 @@ def find_orgs(text: str, index: TokenIndex, places: list[OrgSpan]) -> list[OrgSp
             spans.append(OrgSpan(start, end, text[start:end], "organization", "org.gazetteer"))
     for _, end, suffix in _suffix_hits(lex, text, index):
         tok_i = index.by_end[end]
+        word = index.tokens[tok_i].word
+        if word in lex.not_orgs and len(word) > len(suffix):
+            continue  # 部署, 全部: an ordinary word that happens to end in a suffix
         start = _grow_left(index, tok_i, place_at_end, lex)
         name = text[start:end]
         if name in lex.not_orgs or (start == index.tokens[tok_i].start and name == suffix):
@@ -199,7 +202,8 @@ def _grow_left(index: TokenIndex, tok_i: int, place_at_end: dict[int, OrgSpan], 
         if start in place_at_end:
             return _through_places(start, place_at_end)
         tok = tokens[i]
-        if tok.pos not in NAME_POS or tok.word in lex.extension_stops or not _HAN.match(tok.word):
+        verb_in_name = tok.pos == "v" and i > 0 and tokens[i - 1].pos in ("ns", "nz")  # 河西|再生|水厂
+        if (tok.pos not in NAME_POS and not verb_in_name) or tok.word in lex.extension_stops or not _HAN.match(tok.word):
             break
         start = tok.start
         taken += 1

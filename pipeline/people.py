@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 SEPARATORS = "、，,"
 LIST_JOINTS = ("、", "和", "与", "及", "/")
+ADMIN_LEVELS = ("自治区", "自治州", "省", "市", "县", "区", "州")
 PREPOSITIONS = "向对与同跟给让把被将从在"
 SPACES = " \u3000\t"
 DOTS = "·・•‧"
@@ -382,7 +383,7 @@ def _resolve_lists(text: str, cands: list[Candidate]) -> list[Candidate]:
 
 # ---------------------------------------------------------------- reporter lines
 
-def reporter_names(text: str, titles: list[TitleSpan]) -> list[tuple[int, int, str, str]]:
+def reporter_names(text: str, titles: list[TitleSpan]) -> list[tuple[int, int, str, TitleSpan]]:
     """(start, end, name, label) for names written after a reporter label.
 
     记者 郝迎灿  辛  阳 (a two-character name padded to three), 记者陈瑜艳通讯员叶卫兵王文婷 (names run
@@ -403,7 +404,7 @@ def reporter_names(text: str, titles: list[TitleSpan]) -> list[tuple[int, int, s
             if found is None:
                 break
             end, name = found
-            out.append((pos, end, name, t.head))
+            out.append((pos, end, name, t))
             pos = end
     return out
 
@@ -466,6 +467,9 @@ class RoleReader:
             org, org_name = self._org_for(title)
             chain.insert(0, (title, org_name))
             seg_start = org.start if org is not None else title.start
+            level = next((w for w in ADMIN_LEVELS if self.text.startswith(w, seg_start - len(w))), None)
+            if org is None and level and self.text[seg_start - len(level) - 1:seg_start - len(level)] in SEPARATORS:
+                seg_start -= len(level)  # 、自治区主席: the level word stands for the place named before
             if seg_start > 0 and self.text[seg_start - 1] in SEPARATORS:
                 pos = seg_start - 1
                 continue
@@ -568,7 +572,8 @@ def recognize_people(doc: Document) -> Document:
     _byline_people(doc, people)
     for start, end, name, label in reporter_names(text, titles):
         person = _add_mention(people, name, start, end, doc, "person.reporter_label")
-        _add_roles(person, reader.before(start))
+        reader.used.add(label.start)
+        _add_roles(person, [reader._role(label, None, "role.reporter_label")])
 
     accepted = [c for c in find_candidates(text, index, titles) if c.score >= ACCEPT]
     for cand in accepted:
