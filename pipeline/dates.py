@@ -71,6 +71,7 @@ class Rules:
     future_suffixes: tuple
     recurring_prefixes: tuple
     suffix_not_before: tuple
+    compact_not_after: tuple
     stop_phrases: tuple
     event_nouns: tuple
 
@@ -124,6 +125,7 @@ def load_rules() -> Rules:
         future_suffixes=tuple(spec["future_suffixes"]),
         recurring_prefixes=tuple(spec["recurring_prefixes"]),
         suffix_not_before=tuple(spec["suffix_not_before"]),
+        compact_not_after=tuple(spec["compact_not_after"]),
         stop_phrases=tuple(spec["stop_phrases"]),
         event_nouns=tuple(spec["event_nouns"]),
     )
@@ -213,6 +215,8 @@ def _acceptable(match: Match, text: str, rules: Rules) -> bool:
     if rule == "date.festival":
         return _festival_ok(match, text, rules)
     if rule == "date.numeric":
+        if "cy" in p and text[max(0, match.start - 2):match.start].endswith(rules.compact_not_after):
+            return False  # 编号为20210305: an id
         return _numeric_ok(p)
     return True
 
@@ -670,7 +674,7 @@ def _resolve_festival(match: Match, ctx: Context) -> Value:
         official = rules.holidays.get(fest.get("holiday"), {}).get(year)
         if official is not None:
             start, end = official
-    return Value(start, end, granularity, "festival")
+    return Value(start, end, granularity, "festival", explicit_year=year if "fyear" in p else None)
 
 
 def _nearest_year(occurrence, year: int, ctx: Context) -> int:
@@ -753,7 +757,12 @@ def _resolve(match: Match, ctx: Context) -> Value:
         y1, y2 = int(p["y1"]), int(p["y2"])
         return Value(date(y1, 1, 1), date(y2, 12, 31), "period", "span")
     if rule == "date.month_range":
-        year = _reference_year(match, ctx)
+        if "mr_year" in p:
+            year = int(p["mr_year"])
+        elif "mr_rel" in p:
+            year = ctx.reference.value.year + ctx.rules.relative_years[p["mr_rel"]] if ctx.reference.value else None
+        else:
+            year = _reference_year(match, ctx)
         if year is None:
             return _unresolved("period", "no year known", "span")
         m1, m2 = int(p["m1"]), int(p["m2"])

@@ -29,7 +29,8 @@ RULES_FILE = "dates_reference.yaml"
 def _patterns() -> dict:
     """Compile rules/dates_reference.yaml once; patterns may use its {fragments}."""
     spec = load_yaml(RULES_FILE)
-    compiled: dict = {"head_chars": int(spec["head_chars"]), "target_prefixes": tuple(spec["target_prefixes"])}
+    compiled: dict = {"head_chars": int(spec["head_chars"]), "target_prefixes": tuple(spec["target_prefixes"]),
+                     "target_exceptions": tuple(spec["target_exceptions"])}
     for group in ("full_date_lines", "datelines", "year_mentions"):
         named = {f"{group}_{i}": p for i, p in enumerate(spec[group])}
         expanded = expand_fragments({**spec["fragments"], **named}, RULES_FILE)
@@ -53,7 +54,8 @@ def _mentioned_years(text: str) -> list[tuple[int, str]]:
     found = []
     for pattern in patterns["year_mentions"]:
         for m in pattern.finditer(text):
-            if text[max(0, m.start() - 4):m.start()].endswith(patterns["target_prefixes"]):
+            before = text[max(0, m.start() - 4):m.start()]
+            if before.endswith(patterns["target_prefixes"]) and not before.endswith(patterns["target_exceptions"]):
                 continue
             year = int(m.group("year")) + (1 if m.group("after") else 0)
             found.append((year, m.group(0)))
