@@ -518,15 +518,21 @@ def _add_mention(people: dict[str, Person], name: str, start: int, end: int, doc
 
 def _add_roles(person: Person, roles: list[Role]) -> None:
     for role in roles:
-        if all(r.title != role.title or r.org != role.org for r in person.roles):
-            person.roles.append(role)
+        same = [r for r in person.roles if r.title == role.title]
+        if any(r.org == role.org or role.org is None for r in same):
+            continue
+        if same and all(r.org is None for r in same):
+            person.roles[person.roles.index(same[0])] = role  # 记者 then 记者@新京报: keep the fuller one
+            continue
+        person.roles.append(role)
 
 
 def _byline_people(doc: Document, people: dict[str, Person]) -> None:
     byline = doc.byline
     for i, reporter in enumerate(byline.reporters):
         name = re.sub(r"\s+", "", reporter)
-        if not name:
+        if not name_shape(name, 0, len(name)) and not re.search(f"[{DOTS}]", name):
+            log.debug("%s: byline reporter %r is not name-shaped, skipped", doc.article_id, reporter)
             continue
         label = byline.labels[i] if i < len(byline.labels) else "记者"
         span = byline.reporter_spans[i] if i < len(byline.reporter_spans) else None
@@ -575,7 +581,8 @@ def recognize_people(doc: Document) -> Document:
         reader.used.add(label.start)
         _add_roles(person, [reader._role(label, None, "role.reporter_label")])
 
-    accepted = [c for c in find_candidates(text, index, titles) if c.score >= ACCEPT]
+    named = {(m.start, m.end) for o in doc.locations + doc.organizations for m in o.mentions}
+    accepted = [c for c in find_candidates(text, index, titles) if c.score >= ACCEPT and (c.start, c.end) not in named]
     for cand in accepted:
         rule = "person." + max(cand.evidence, key=cand.evidence.get)
         people.setdefault(cand.name, Person(name=cand.name, rule=rule))
