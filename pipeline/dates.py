@@ -228,9 +228,12 @@ def _calendar_ok(match: Match, text: str, rules: Rules) -> bool:
     has_day = any(k in p for k in ("day", "day_cn", "lunar_day"))
     if "lunar_month" in p and "lunar" not in p and p["lunar_month"] not in _LUNAR_MONTHS:
         return False  # 二月 without 农历 is read by month_cn
+    after_connector = text[max(0, match.start - 1):match.start] in ("至", "到", "-", "~")
     if has_day and not has_month:
-        # a bare day needs digits and 日 (21日); 号 and Chinese days need a month
-        if "day" not in p or p.get("day_mark") != "日" or has_year:
+        # a bare day needs digits and 日 (21日); 号 and Chinese days need a month,
+        # except as the end of a range (一月十日到十二日)
+        if has_year or not (("day" in p and p.get("day_mark") == "日")
+                            or (after_connector and p.get("day_cn_mark") in ("日", "号"))):
             return False
     if "day_cn" in p and "day_cn_mark" not in p and not has_month:
         return False
@@ -492,9 +495,8 @@ def _resolve_calendar(match: Match, ctx: Context) -> Value:
         return _unresolved("month", "invalid month", kind)
     if has_day:
         day = int(p["day"]) if "day" in p else cn_number(p["day_cn"])
-        try:
-            point = date(y, m, day)
-        except (ValueError, TypeError):
+        point = _valid_day(y, m, day, explicit or "rel_month" in p or "rel_year" in p)
+        if point is None:
             return _unresolved("day", "invalid date", kind)
         return _with_since(Value(point, point, "day", kind, explicit_year=y if explicit else None), match, ctx)
     if suffix is not None:
@@ -503,6 +505,20 @@ def _resolve_calendar(match: Match, ctx: Context) -> Value:
         return _with_since(value, match, ctx)
     value = Value(date(y, m, 1), _month_end(y, m), "month", kind, explicit_year=y if explicit else None)
     return _with_since(value, match, ctx)
+
+
+def _valid_day(year: int, month: int, day: int | None, fixed: bool) -> date | None:
+    """The date, or for a year-less 2月29日 / a bare 29日 the nearest earlier month that has it."""
+    if day is None:
+        return None
+    for _ in range(1 if fixed else 48):
+        try:
+            return date(year, month, day)
+        except ValueError:
+            if fixed:
+                return None
+            year, month = _shift_months(year, month, -12 if month == 2 and day == 29 else -1)
+    return None
 
 
 def _past_year_rule(match: Match, ym: tuple[int, int], ctx: Context) -> tuple[int, int]:
