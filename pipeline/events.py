@@ -1,23 +1,39 @@
 """Link: events from the trigger lexicon, with actors, targets, date, figures and location.
 
-Within a sentence each figure belongs to the nearest trigger before it (else the first after).
+Triggers: words of rules/events.yaml that start and end on token boundaries (送去 = 送|去 counts,
+慰问 inside the token 慰问金 does not), that do not modify a following noun (慰问|物资, 救助|资金),
+that are not nouns after 总 (总|投资), and that do not directly follow another trigger (走访慰问 is
+one action, named by its first verb).
+
+Figures: a figure belongs to the nearest trigger before it in its clause; a clause whose figures
+come before its verb (两位受伤较轻的男子被成功救出) gives them to the clause's last trigger; a clause
+with no trigger gets its nearest verb as an `other` event; a clause with no verb at all (其中区外11处)
+leaves the figure to the sentence's nearest trigger.
+
 Discourse carry-over: a sentence without a date takes the last date stated earlier in its
 paragraph, else the article's topic date (the first date of the lead or first body paragraph);
-a sentence without an actor takes the previous sentence's actor in the same paragraph. Each event
-lists what was carried in `carried`.
+a sentence without an actor takes the previous sentence's actor in the same paragraph. Each
+event lists what was carried in `carried`.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .model import DateFact, Document, Event, Mention, Token
-from .rules import load_yaml
+from .model import DateFact, Document, Event, Figure, Mention, Token
+from .rules import alternation, load_yaml
+
+_CLAUSE_BREAK = re.compile(r"[，,；;：:]")
 
 
 @dataclass(frozen=True)
 class EventRules:
     trigger_type: dict[str, str]
+    trigger_pattern: re.Pattern
+    modifier_heads: frozenset[str]
+    noun_prefixes: frozenset[str]
+    joiners: frozenset[str]
     target_markers: tuple[str, ...]
     non_actor_markers: tuple[str, ...]
     actor_markers: tuple[str, ...]
@@ -37,6 +53,10 @@ def event_rules() -> EventRules:
             trigger_type[trigger] = type_id
     return EventRules(
         trigger_type=trigger_type,
+        trigger_pattern=re.compile(alternation(trigger_type)),
+        modifier_heads=frozenset(spec["modifier_heads"]),
+        noun_prefixes=frozenset(spec["noun_prefixes"]),
+        joiners=frozenset(spec["joiners"]),
         target_markers=tuple(spec["target_markers"]),
         non_actor_markers=tuple(spec["non_actor_markers"]),
         actor_markers=tuple(spec["actor_markers"]),
@@ -51,6 +71,15 @@ class Entity:
     id: str
     start: int
     end: int
+    is_place: bool = False
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    tokens: list[Token]
+    clauses: list[tuple[int, int]]
 
 
 def link_events(doc: Document) -> Document:
@@ -60,13 +89,19 @@ def link_events(doc: Document) -> Document:
     carried_date: DateFact | None = None
     carried_actor: list[str] = []
     paragraph = None
+    token_index = 0
     for sent_start, sent_end in doc.sentences:
         para = doc.paragraph_at(sent_start)
         if para is not paragraph:
             paragraph, carried_date, carried_actor = para, None, []
+        first = token_index
+        while token_index < len(doc.tokens) and doc.tokens[token_index].start < sent_end:
+            token_index += 1
         if para is not None and para.kind in ("title", "subtitle", "byline"):
             continue
-        events = _sentence_events(doc, rules, entities, sent_start, sent_end)
+        sentence = Sentence(sent_start, sent_end, [t for t in doc.tokens[first:token_index] if t.start >= sent_start],
+                            _clauses(doc.match_text, sent_start, sent_end))
+        events = _sentence_events(doc, rules, entities, sentence)
         own_date = _dates_in(doc, sent_start, sent_end)
         for event in events:
             _attach_date(event, own_date, carried_date or topic_date)
@@ -81,6 +116,15 @@ def link_events(doc: Document) -> Document:
     return doc
 
 
+def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    clauses, cursor = [], start
+    for match in _CLAUSE_BREAK.finditer(text, start, end):
+        clauses.append((cursor, match.start()))
+        cursor = match.end()
+    clauses.append((cursor, end))
+    return clauses
+
+
 def _reported(events: list[Event]) -> list[Event]:
     """Events that carry a figure; else the sentence's first action if it states its own date."""
     with_figures = [e for e in events if e.figure_ids]
@@ -91,15 +135,22 @@ def _reported(events: list[Event]) -> list[Event]:
 
 
 def _entities(doc: Document) -> list[Entity]:
+    """People, organizations and places: any of them can act (大东区 实施改造)."""
     found = [Entity(p.id, m.start, m.end) for p in doc.people for m in p.mentions]
     found += [Entity(o.id, m.start, m.end) for o in doc.organizations for m in o.mentions]
-    return sorted(found, key=lambda e: e.start)
+    found += [Entity(o.id, m.start, m.end, is_place=True) for o in doc.locations for m in o.mentions]
+    found.sort(key=lambda e: (e.start, -e.end))
+    outermost: list[Entity] = []
+    for entity in found:  # 大兴区 inside 大兴区总工会 is not a second candidate
+        if not outermost or entity.start >= outermost[-1].end:
+            outermost.append(entity)
+    return outermost
 
 
 def _topic_date(doc: Document) -> DateFact | None:
     for para in doc.paragraphs:
         if para.kind in ("lead", "body"):
-            dates = [d for d in _dates_in(doc, para.start, para.end)]
+            dates = _dates_in(doc, para.start, para.end)
             return dates[0] if dates else None
     return None
 
@@ -118,71 +169,140 @@ def _attach_date(event: Event, own: list[DateFact], carried: DateFact | None) ->
         event.carried.append("date")
 
 
-def _sentence_events(doc: Document, rules: EventRules, entities: list[Entity], start: int, end: int) -> list[Event]:
-    tokens = [t for t in doc.tokens if start <= t.start and t.end <= end]
-    triggers = [t for t in tokens if t.word in rules.trigger_type]
-    figures = [f for f in doc.figures if start <= f.start < end]
-    if not triggers and figures:
-        triggers = _fallback_trigger(tokens, figures[0].start, rules)
-    events = []
-    for trigger in triggers:
-        type_id = rules.trigger_type.get(trigger.word, rules.fallback_type)
-        event = Event(type_id, Mention(trigger.start, trigger.end, doc.text[trigger.start:trigger.end]),
-                      (start, end), rule=f"event.{type_id}.{'lexicon' if type_id != rules.fallback_type else 'nearest_verb'}")
-        event.actors, event.targets = _arguments(doc, rules, entities, start, trigger)
-        event.location = _location(doc, rules, start, end)
-        events.append(event)
+def find_triggers(doc: Document, rules: EventRules, sentence: Sentence) -> list[Mention]:
+    """Lexicon triggers of a sentence that act as verbs here (see the module docstring)."""
+    by_start = {t.start: i for i, t in enumerate(sentence.tokens)}
+    by_end = {t.end: i for i, t in enumerate(sentence.tokens)}
+    triggers: list[Mention] = []
+    for match in rules.trigger_pattern.finditer(doc.match_text, sentence.start, sentence.end):
+        first, last = by_start.get(match.start()), by_end.get(match.end())
+        if first is None or last is None:
+            continue
+        following = sentence.tokens[last + 1].word if last + 1 < len(sentence.tokens) else ""
+        preceding = sentence.tokens[first - 1].word if first > 0 else ""
+        if following in rules.modifier_heads or preceding in rules.noun_prefixes:
+            continue
+        if triggers and _adjacent(doc, triggers[-1].end, match.start(), rules):
+            continue
+        triggers.append(Mention(match.start(), match.end(), doc.text[match.start():match.end()]))
+    return triggers
+
+
+def _adjacent(doc: Document, previous_end: int, start: int, rules: EventRules) -> bool:
+    between = doc.match_text[previous_end:start]
+    return between == "" or between in rules.joiners
+
+
+def _sentence_events(doc: Document, rules: EventRules, entities: list[Entity], sentence: Sentence) -> list[Event]:
+    triggers = find_triggers(doc, rules, sentence)
+    figures = [f for f in doc.figures if sentence.start <= f.start < sentence.end]
+    events = {t.start: _event(doc, rules, entities, sentence, t, rules.trigger_type[doc.match_text[t.start:t.end]])
+              for t in triggers}
     for figure in figures:
-        owner = _owner(events, figure.start)
-        if owner is not None:
-            owner.figure_ids.append(figure.id)
-    return events
+        owner = _owner_trigger(doc, rules, sentence, triggers, figure)
+        if owner is None:
+            continue
+        if owner.start not in events:
+            events[owner.start] = _event(doc, rules, entities, sentence, owner, rules.fallback_type)
+        events[owner.start].figure_ids.append(figure.id)
+    return [events[k] for k in sorted(events)]
 
 
-def _fallback_trigger(tokens: list[Token], figure_start: int, rules: EventRules) -> list[Token]:
-    verbs = [t for t in tokens if t.pos in rules.fallback_pos and len(t.word) > 1]
-    before = [t for t in verbs if t.end <= figure_start]
-    chosen = before[-1] if before else (verbs[0] if verbs else None)
-    return [chosen] if chosen else []
+def _event(doc: Document, rules: EventRules, entities: list[Entity], sentence: Sentence, trigger: Mention,
+           type_id: str) -> Event:
+    how = "nearest_verb" if type_id == rules.fallback_type else "lexicon"
+    event = Event(type_id, trigger, (sentence.start, sentence.end), rule=f"event.{type_id}.{how}")
+    event.actors, event.targets = _arguments(doc, rules, entities, sentence, trigger)
+    event.location = _location(doc, rules, sentence.start, sentence.end)
+    return event
 
 
-def _owner(events: list[Event], offset: int) -> Event | None:
-    before = [e for e in events if e.trigger.start <= offset]
+def _owner_trigger(doc: Document, rules: EventRules, sentence: Sentence, triggers: list[Mention],
+                   figure: Figure) -> Mention | None:
+    clause = next((c for c in sentence.clauses if c[0] <= figure.start < c[1] + 1), (sentence.start, sentence.end))
+    in_clause = [t for t in triggers if clause[0] <= t.start < clause[1]]
+    before = [t for t in in_clause if t.start <= figure.start]
     if before:
         return before[-1]
-    return events[0] if events else None
+    if in_clause:
+        return in_clause[-1]
+    verb = _clause_verb(sentence, rules, clause, figure.start)
+    if verb is not None:
+        return verb
+    before = [t for t in triggers if t.start <= figure.start]
+    if before:
+        return before[-1]
+    after = _main_trigger_after(sentence, triggers, clause)
+    if after is not None:
+        return after
+    return _sentence_verb_before(sentence, rules, figure.start) or _verbless_anchor(sentence, clause, figure.start)
 
 
-def _arguments(doc: Document, rules: EventRules, entities: list[Entity], sent_start: int, trigger: Token):
-    """Actor: the nearest entity before the trigger that no target/frame marker governs."""
-    actors: list[str] = []
-    targets: list[str] = []
-    clause_start = sent_start
-    for entity in entities:
-        if entity.start < clause_start or entity.end > trigger.start:
+def _sentence_verb_before(sentence: Sentence, rules: EventRules, offset: int) -> Mention | None:
+    """直接经济损失354.5万元 after 倒塌房屋30户: the sentence's nearest verb before the figure."""
+    whole = (sentence.start, offset)
+    return _clause_verb(sentence, rules, whole, offset)
+
+
+def _verbless_anchor(sentence: Sentence, clause: tuple[int, int], offset: int) -> Mention | None:
+    """我国铁路营业里程15.9万公里 has no verb: the noun before the figure anchors an `other` event."""
+    nouns = [t for t in sentence.tokens if clause[0] <= t.start and t.end <= offset and t.pos.startswith("n")]
+    return Mention(nouns[-1].start, nouns[-1].end, nouns[-1].word) if nouns else None
+
+
+def _main_trigger_after(sentence: Sentence, triggers: list[Mention], clause: tuple[int, int]) -> Mention | None:
+    """十几分钟后，两位受伤较轻的男子被成功救出: the next clause's last trigger is its main verb."""
+    for start, end in sentence.clauses:
+        if start < clause[1]:
             continue
-        before = doc.match_text[max(sent_start, entity.start - 2):entity.start]
+        in_clause = [t for t in triggers if start <= t.start < end]
+        if in_clause:
+            return in_clause[-1]
+    return None
+
+
+def _clause_verb(sentence: Sentence, rules: EventRules, clause: tuple[int, int], offset: int) -> Mention | None:
+    verbs = [t for i, t in enumerate(sentence.tokens) if clause[0] <= t.start < clause[1] and t.pos in rules.fallback_pos
+             and not (i > 0 and sentence.tokens[i - 1].word in rules.noun_prefixes)]
+    before = [t for t in verbs if t.end <= offset]
+    chosen = before[-1] if before else (verbs[0] if verbs else None)
+    return Mention(chosen.start, chosen.end, chosen.word) if chosen else None
+
+
+def _arguments(doc: Document, rules: EventRules, entities: list[Entity], sentence: Sentence, trigger: Mention):
+    """Actor: the nearest person or organization before the trigger that no target/frame marker
+    governs; a place (大东区 实施改造) only when no person or organization qualifies."""
+    actors: list[str] = []
+    place_actors: list[str] = []
+    targets: list[str] = []
+    for entity in entities:
+        if entity.start < sentence.start or entity.end > trigger.start:
+            continue
+        before = doc.match_text[max(sentence.start, entity.start - 2):entity.start]
         if before.endswith(rules.target_markers):
             targets.append(entity.id)
         elif before.endswith(rules.actor_markers) or not before.endswith(rules.non_actor_markers):
-            actors = [entity.id]
+            if entity.is_place:
+                place_actors = [entity.id]
+            else:
+                actors = [entity.id]
+    actors = actors or place_actors
     if not targets:
-        phrase = _recipient_phrase(doc, rules, sent_start, trigger)
+        phrase = _recipient_phrase(doc, rules, sentence, trigger)
         if phrase:
             targets.append(phrase)
     return actors, targets
 
 
-def _recipient_phrase(doc: Document, rules: EventRules, sent_start: int, trigger: Token) -> str | None:
+def _recipient_phrase(doc: Document, rules: EventRules, sentence: Sentence, trigger: Mention) -> str | None:
     """为他们送去 -> 他们: the words between a target-marker token and the trigger, if short."""
-    tokens = [t for t in doc.tokens if sent_start <= t.start and t.end <= trigger.start]
+    tokens = [t for t in sentence.tokens if t.end <= trigger.start]
     for index in range(len(tokens) - 1, -1, -1):
         token = tokens[index]
         if token.word in "，,；;":
             return None
         if token.word in rules.target_markers and token.pos == "p" and index + 1 < len(tokens):
-            start = tokens[index + 1].start
-            phrase = doc.text[start:trigger.start].strip()
+            phrase = doc.text[tokens[index + 1].start:trigger.start].strip()
             return phrase if 1 < len(phrase) <= 20 else None
     return None
 

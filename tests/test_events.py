@@ -10,7 +10,7 @@ CASES = yaml.safe_load((Path(__file__).parent / "specs" / "events.yaml").read_te
 
 
 def events_of(article: dict) -> list[dict]:
-    names = {e["id"]: e["name"] for e in article["people"] + article["organizations"]}
+    names = {e["id"]: e["name"] for e in article["people"] + article["organizations"] + article["locations"]}
     dates = {d["id"]: d["text"] for d in article["dates"]}
     figures = {f["id"]: f["text"] for f in article["figures"]}
     return [{"trigger": e["trigger"]["text"], "type": e["type"], "actors": [names.get(a, a) for a in e["actors"]],

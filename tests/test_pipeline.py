@@ -60,7 +60,7 @@ def test_seed_payment_event(seed):
     dates = {d["id"]: d for d in seed["dates"]}
     assert dates[event["date"]]["value"]["start"] == "2021-01-01"
     assert "两节" in dates[event["date"]]["text"]
-    names = {e["id"]: e["name"] for e in seed["people"] + seed["organizations"]}
+    names = {e["id"]: e["name"] for e in seed["people"] + seed["organizations"] + seed["locations"]}
     assert [names[a] for a in event["actors"]] == ["大兴区总工会"]
 
 

@@ -1,0 +1,99 @@
+"""Figures: the spec file (tests/specs/figures.yaml), offsets, the word check, rules loading, speed."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pipeline.figures import figure_rules, find_figures, parse_money
+from pipeline.model import Token
+from pipeline.numbers import fold_width
+
+SPEC = yaml.safe_load((Path(__file__).parent / "specs" / "figures.yaml").read_text(encoding="utf-8"))["cases"]
+
+
+def _case_params():
+    for i, case in enumerate(SPEC):
+        marks = [pytest.mark.xfail(reason=case["xfail"], strict=True)] if case.get("xfail") else []
+        yield pytest.param(case, id=f"{i:03d}-{case['text'][:14]}", marks=marks)
+
+
+@pytest.mark.parametrize("case", _case_params())
+def test_figures_spec(case):
+    text = case["text"]
+    got = find_figures(text)
+    assert [f.text for f in got] == [e["text"] for e in case["expect"]]
+    for fig, want in zip(got, case["expect"]):
+        assert fig.value == pytest.approx(want["value"], rel=1e-6)
+        assert fig.value_max == (None if want.get("value_max") is None else pytest.approx(want["value_max"]))
+        assert (fig.unit, fig.kind, fig.qualifier) == (want["unit"], want["kind"], want["qualifier"])
+        if "currency" in want:
+            assert fig.currency == want["currency"]
+        assert fig.scope == want.get("scope", "total")
+
+
+@pytest.mark.parametrize("case", SPEC, ids=[f"{i:03d}" for i in range(len(SPEC))])
+def test_figures_span_offsets_quote_the_text(case):
+    for fig in find_figures(case["text"]):
+        assert case["text"][fig.start : fig.end] == fig.text
+        assert fig.rule.startswith("figure.") and fig.id == ""
+
+
+def test_find_figures_offsets_valid_on_folded_full_width_text():
+    raw = "超过２　．２万亿元，约５０００亿元，２５％左右"
+    text = fold_width(raw)
+    assert len(text) == len(raw)
+    figs = find_figures(text)
+    assert [raw[f.start : f.end] for f in figs] == ["超过２　．２万亿元", "约５０００亿元", "２５％左右"]
+    assert [f.value for f in figs] == [2.2e12, 5e11, 25]
+
+
+def test_find_figures_rejects_numeral_inside_word():
+    text = "李四人民币50元"
+    tokens = [Token("李四", 0, 2), Token("人民币", 2, 5), Token("50", 5, 7), Token("元", 7, 8)]
+    figs = find_figures(text, tokens)
+    assert [(f.text, f.value, f.currency) for f in figs] == [("人民币50元", 50, "CNY")]
+
+
+def test_find_figures_subject_heuristic():
+    figs = find_figures("抽调300余名来自基层单位的教职工，发放应急款143.59万元。")
+    assert [f.subject for f in figs] == ["教职工", "应急款"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("近30万元", {"value": 300000, "value_max": None, "currency": "CNY", "qualifier": "under"}),
+    ("1000元到50000元", {"value": 1000, "value_max": 50000, "currency": "CNY", "qualifier": "range"}),
+    ("45564.44美元", {"value": 45564.44, "value_max": None, "currency": "USD", "qualifier": "exact"}),
+    ("３万元", {"value": 30000, "value_max": None, "currency": "CNY", "qualifier": "exact"}),
+    ("三百万", {"value": 3000000, "value_max": None, "currency": "CNY", "qualifier": "exact"}),
+    ("两毛五", {"value": 0.25, "value_max": None, "currency": "CNY", "qualifier": "exact"}),
+    ("2角", {"value": 0.2, "value_max": None, "currency": "CNY", "qualifier": "exact"}),
+    ("两到三万港元", {"value": 20000, "value_max": 30000, "currency": "HKD", "qualifier": "range"}),
+])
+def test_parse_money_values(text, expected):
+    got = parse_money(text)
+    assert got is not None
+    assert got["value"] == pytest.approx(expected["value"])
+    assert got["value_max"] == (None if expected["value_max"] is None else pytest.approx(expected["value_max"]))
+    assert (got["currency"], got["qualifier"]) == (expected["currency"], expected["qualifier"])
+
+
+@pytest.mark.parametrize("text", ["", "今天天气很好", "五角大楼", "第三名"])
+def test_parse_money_none_without_amount(text):
+    assert parse_money(text) is None
+
+
+def test_figure_rules_load_and_validate():
+    rules = figure_rules()
+    assert rules.units["元"].currency == "CNY"
+    assert rules.units["人次"].kind == "count"
+    assert set(rules.article_words) <= set(rules.units)
+
+
+@pytest.mark.parametrize("text", ["1" * 1_000_000, "万" * 200_000, "1,000," * 100_000, "三百" * 100_000, "1.2" * 200_000])
+def test_find_figures_linear_on_pathological_input(text):
+    started = time.perf_counter()
+    find_figures(text)
+    assert time.perf_counter() - started < 5.0

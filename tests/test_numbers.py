@@ -1,0 +1,72 @@
+"""Numerals: parse_number values and find_numbers spans."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, strategies as st
+
+from pipeline.numbers import compiled, find_numbers, fold_width, parse_number
+
+
+@pytest.mark.parametrize("text,value", [
+    ("三百零七", 307), ("1.2万", 12000), ("1,234", 1234), ("1，234", 1234), ("１２３", 123),
+    ("０.５", 0.5), ("壹贰叁", 123), ("两千", 2000), ("3.5万", 35000), ("1.2亿", 1.2e8),
+    ("一千二百万", 1.2e7), ("300万", 3e6), ("143.59万", 1435900), ("2 .2万亿", 2.2e12),
+    ("２　．２万亿", 2.2e12), ("四万亿", 4e12), ("五兆六十二亿四万五千二", 5006200045200), ("四万万", 4e8),
+    ("10万万", 1e9), ("一万三", 13000), ("千三", 1300), ("百二万", 1.2e6), ("九百九", 990),
+    ("一千零五", 1005), ("十", 10), ("十五", 15), ("零点五", 0.5), ("负三十二", -32), ("-10000", -10000),
+    ("肆佰叁拾萬", 4.3e6), ("壹萬零肆拾", 10040), ("廿", 20), ("卅三", 33), ("一萬零卌", 10040),
+    ("十余万", 1e5), ("一千多万", 1e7), ("二十几万", 2e5), ("三分之一", 1 / 3), ("二分之一", 0.5),
+    ("3/4", 0.75), ("负一又二分之一", -1.5), ("三百五又三分之一", 350 + 1 / 3), ("40k", 40000),
+    ("1,100.9亿", 1.1009e11), ("5万4千6百", 54600), ("3万4000", 34000), ("两千万点五五四四", 20000000.5544),
+    ("二〇二一", 2021), ("百", 100), ("千万", 1e7), ("两个亿", 2e8), ("五打", 60), ("一对", 2), ("五个半", 5.5),
+    ("一半", 0.5), ("壹拾壹元壹角壹分", 11.11), ("玖仟陆佰陆拾伍圆壹角捌分", 9665.18),
+])
+def test_parse_number_values(text, value):
+    assert parse_number(text) == pytest.approx(value)
+
+
+@pytest.mark.parametrize("text", ["", "abc", "人民", "第", "万分", "元"])
+def test_parse_number_none_for_non_numbers(text):
+    assert parse_number(text) is None
+
+
+@pytest.mark.parametrize("text,spans", [
+    ("300余名教职工", [("300", 300)]),
+    ("应急款143.59万元", [("143.59万", 1435900)]),
+    ("我家在四川", []),
+    ("入伍时分", []),
+    ("5千克", [("5", 5)]),
+    ("百分之三十五", [("三十五", 35)]),
+    ("十 余 万", [("十 余 万", 100000)]),
+    ("1, 234, 567", [("1", 1), ("234", 234), ("567", 567)]),
+    ("负3.9%", [("负3.9", -3.9)]),
+    ("COVID-19", [("19", 19)]),
+])
+def test_find_numbers_spans(text, spans):
+    got = find_numbers(fold_width(text))
+    assert [(n.text, pytest.approx(n.value)) for n in got] == [(t, pytest.approx(v)) for t, v in spans]
+    for n in got:
+        assert text[n.start : n.end] == n.text
+
+
+def test_find_numbers_marks_bare_multipliers():
+    (span,) = find_numbers("千万人次")
+    assert span.bare and span.value == 1e7
+
+
+def test_fold_width_keeps_length():
+    raw = "２　．２万亿元，１，２３４％"
+    assert fold_width(raw) == "2 .2万亿元,1,234%"
+    assert len(fold_width(raw)) == len(raw)
+
+
+def test_numbers_rules_compile():
+    rules = compiled()
+    assert rules.variants["萬"] == "万"
+    assert rules.numeral.pattern
+
+
+@given(st.integers(min_value=0, max_value=10**12))
+def test_parse_number_round_trips_arabic(n):
+    assert parse_number(str(n)) == n
+    assert parse_number(f"{n:,}") == n
