@@ -23,13 +23,19 @@ def run_stages(doc: Document, reference_date: date | None = None, reference_basi
     segment(doc)
     doc.reference = resolve_reference(doc.match_text, reference_date, reference_basis)
     doc.dates = find_dates(doc.match_text, doc.reference)
-    doc.figures = find_figures(doc.match_text, doc.tokens)
+    doc.figures = _outside_dates(find_figures(doc.match_text, doc.tokens), doc.dates)
     _retext(doc)
     recognize_people(doc)
     assign_ids(doc)
     link_events(doc)
     assign_event_ids(doc)
     return doc
+
+
+def _outside_dates(figures: list, dates: list) -> list:
+    """A span that is a date (一季度, 2021年) is not also a figure: the date recognizer wins."""
+    taken = [(d.start, d.end) for d in dates]
+    return [f for f in figures if not any(s < f.end and f.start < e for s, e in taken)]
 
 
 def _retext(doc: Document) -> None:
