@@ -38,6 +38,7 @@ class EventRules:
     non_actor_markers: tuple[str, ...]
     actor_markers: tuple[str, ...]
     location_markers: tuple[str, ...]
+    start_point_markers: frozenset[str]
     fallback_type: str
     fallback_pos: frozenset[str]
 
@@ -61,6 +62,7 @@ def event_rules() -> EventRules:
         non_actor_markers=tuple(spec["non_actor_markers"]),
         actor_markers=tuple(spec["actor_markers"]),
         location_markers=tuple(spec["location_markers"]),
+        start_point_markers=frozenset(spec["start_point_markers"]),
         fallback_type=spec["fallback_type"],
         fallback_pos=frozenset(spec["fallback_pos"]),
     )
@@ -105,15 +107,54 @@ def link_events(doc: Document) -> Document:
         own_date = _dates_in(doc, sent_start, sent_end)
         for event in events:
             _attach_date(event, own_date, carried_date or topic_date)
-            if not event.actors and carried_actor:
+            if not event.actors and carried_actor and _subject_allows_carry(doc, sentence, event.trigger.start, carried_actor[0]):
                 event.actors, event.carried = list(carried_actor), event.carried + ["actor"]
         doc.events.extend(_reported(events))
-        if own_date:
-            carried_date = own_date[-1]
+        carriable = [d for d in own_date if not _is_start_point(doc, rules, d)]
+        if carriable:
+            carried_date = carriable[-1]
         actors = [a for e in events for a in e.actors if "actor" not in e.carried]
         if actors:
             carried_actor = actors[-1:]
     return doc
+
+
+def _is_start_point(doc: Document, rules: EventRules, date: DateFact) -> bool:
+    """自2017年被诊断出… names when something began; it does not date the sentences after it."""
+    return doc.match_text[max(0, date.start - 1):date.start] in rules.start_point_markers
+
+
+def _subject_allows_carry(doc: Document, sentence: Sentence, trigger_start: int, actor_id: str) -> bool:
+    """A sentence keeps the previous actor unless it names a subject of its own: a noun before
+    its first verb, outside a prepositional phrase (该职工家属自2017年…). A pronoun (她看望…) or a
+    short form of the actor's name (红会 for 北京市红十字会) refers back, so the actor carries."""
+    subject = _own_subject(sentence, trigger_start)
+    return subject is None or _is_short_form(subject, _entity_name(doc, actor_id))
+
+
+def _own_subject(sentence: Sentence, trigger_start: int) -> str | None:
+    in_prepositional = False
+    for token in sentence.tokens:
+        if token.start >= trigger_start or token.pos.startswith("v"):
+            return None
+        if token.pos == "p":
+            in_prepositional = True
+        elif token.pos.startswith("n") and token.pos != "nr" and not in_prepositional:
+            return token.word
+    return None
+
+
+def _is_short_form(word: str, name: str) -> bool:
+    """红会 -> 北京市红十字会: every character of word appears in name, in order."""
+    chars = iter(name)
+    return len(word) >= 2 and all(c in chars for c in word)
+
+
+def _entity_name(doc: Document, entity_id: str) -> str:
+    for entity in (*doc.people, *doc.organizations, *doc.locations):
+        if entity.id == entity_id:
+            return entity.name
+    return ""
 
 
 def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -279,7 +320,7 @@ def _arguments(doc: Document, rules: EventRules, entities: list[Entity], sentenc
         if entity.start < sentence.start or entity.end > trigger.start:
             continue
         before = doc.match_text[max(sentence.start, entity.start - 2):entity.start]
-        if before.endswith(rules.target_markers):
+        if before.endswith(rules.target_markers) or _inside_target_phrase(sentence, rules, entity.start):
             targets.append(entity.id)
         elif before.endswith(rules.actor_markers) or not before.endswith(rules.non_actor_markers):
             if entity.is_place:
@@ -292,6 +333,19 @@ def _arguments(doc: Document, rules: EventRules, entities: list[Entity], sentenc
         if phrase:
             targets.append(phrase)
     return actors, targets
+
+
+def _inside_target_phrase(sentence: Sentence, rules: EventRules, offset: int) -> bool:
+    """为全区劳模、北京市劳动模范…送去: everything between 为 and the next verb is the recipient."""
+    inside = False
+    for token in sentence.tokens:
+        if token.start >= offset:
+            return inside
+        if token.word in rules.target_markers and token.pos == "p":
+            inside = True
+        elif token.pos.startswith("v") or token.word in "，,；;":
+            inside = False
+    return inside
 
 
 def _recipient_phrase(doc: Document, rules: EventRules, sentence: Sentence, trigger: Mention) -> str | None:
