@@ -51,6 +51,7 @@ class CleaningRules:
     dateline_only: re.Pattern
     subtitle_prefix: re.Pattern
     heading_max: int
+    title_max: int
     heading_forbidden: re.Pattern
     sentence_end: re.Pattern
     drop_lines: tuple[re.Pattern, ...]
@@ -78,6 +79,7 @@ def cleaning_rules() -> CleaningRules:
         dateline_only=compile_(spec["dateline_only"]),
         subtitle_prefix=compile_(spec["subtitle_prefix"]),
         heading_max=spec["heading"]["max_length"],
+        title_max=spec["heading"]["title_max_length"],
         heading_forbidden=compile_(spec["heading"]["forbidden"]),
         sentence_end=compile_("{sentence_end}{closing}*$"),
         drop_lines=tuple(compile_(p) for p in spec["drop_lines"]),
@@ -132,6 +134,8 @@ def _classify(blocks: list[Block], rules: CleaningRules) -> list[Block]:
     title_seen = any(b.hint == "title" for b in blocks)
     for index, block in enumerate(blocks):
         block.kind = block.hint or _line_kind(block.text, rules)
+        if index == 0 and block.kind == "fragment" and len(block.text) <= rules.title_max:
+            block.kind = "heading"  # an opening line without a sentence end is a (long) title
         if block.kind == "heading" and not title_seen and index < 3:
             block.kind, title_seen = "title", True
         elif block.kind == "heading" and index > 0 and blocks[index - 1].kind == "title" \
