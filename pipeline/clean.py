@@ -24,6 +24,7 @@ _FOLDED = "０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭ
 WIDTH_FOLD = {ord(c): ord(c) - 0xFEE0 for c in _FOLDED if c != "\u3000"} | {0x3000: 0x20}
 
 _TAG = re.compile(r"<[^<>]{0,200}>")
+_CODE_BLOCK = re.compile(r"<(script|style)\b[^<>]{0,200}>.*?</\1\s*>", re.I | re.S)
 _BREAK_TAG = re.compile(r"<\s*(?:br\s*/?|/p|p(?:\s[^<>]*)?|/div|div(?:\s[^<>]*)?)\s*>", re.I)
 _MARKDOWN = re.compile(r"^\s*(#{1,6}|>)\s*")
 _CLAUSE = re.compile(r"[，,。！？!?；;：:、\s]+")
@@ -104,7 +105,8 @@ def _strip_html(raw: str, log: list[dict]) -> str:
     if not _TAG.search(raw):
         return raw
     count = len(_TAG.findall(raw))
-    text = _BREAK_TAG.sub("\n", raw)
+    text = _CODE_BLOCK.sub("", raw)
+    text = _BREAK_TAG.sub("\n", text)
     text = html.unescape(_TAG.sub("", text))
     log.append({"action": "removed_markup", "detail": {"html_tags": count}})
     return text

@@ -83,3 +83,8 @@ def test_clean_offsets_index_the_text(seed_text):
     for para in doc.paragraphs:
         assert doc.text[para.start:para.end].strip() == doc.text[para.start:para.end]
         assert "\n" not in doc.text[para.start:para.end]
+
+
+def test_clean_drops_script_blocks_with_their_code():
+    doc = cleaned("<p>正文一句。</p><script>var x = 1;</script><style>p{}</style>")
+    assert doc.text == "正文一句。"
