@@ -14,16 +14,23 @@ start equal to the expected start and an end equal to the expected end, or to it
 day (Recognizers and Duckling ends are exclusive). Open-ended expectations (before/after)
 compare the given bound only. Any candidate reading may match (past or future).
 
-Cases judged wrong in the suite itself (counted as out of scope, listed with the reason):
+Columns: correct/total over the scored spans; skipped = spans judged wrong in the suite or
+out of the pipeline's scope (the classes below), never silently dropped; JioNLP = the share
+JioNLP 1.5 gets on the same scored spans in the same run (left out when not importable).
+
+Cases judged wrong in the suite itself (skipped, listed with the reason):
 - Recognizers gives lunar festivals as if the lunar month/day were solar (中秋节 ->
   2017-08-15, 春节 -> 2018-01-01, 除夕 -> 12-31, 正月三十 / 大年三十 -> 01-30,
   农历2015年十月初一 -> 2015-10-01): we return the solar day; skipped (`LUNAR_AS_SOLAR`).
 - Recognizers "2010年至2018年" / "5月-10月" ranges end at the *start* of the last year or
   month (2018-01-01, 10-01): we end at 2018-12-31 / 10-31; such cases compare the start only.
-- Duckling resolves year-less dates and bare weekdays forward (三月一号 on 2013-02-12 ->
-  2013-03-01; 星期一 -> next Monday; 下周三 -> 2013-02-13). News reports look back, so we
-  take the past reading for a later month and the reference week for a weekday; these stay
-  counted as misses (a convention difference, not skipped).
+- Readings. Each suite is run with the reading its authors wrote it for, passed explicitly
+  (`find_dates(..., reading=)`, pipeline/dates.py READINGS): Recognizers lists past and future
+  readings, so the pipeline's own "news" reading is scored; Duckling's corpus resolves forward
+  from its "now" (三月一号 on 2013-02-12 -> 2013-03-01, 星期一 -> the coming Monday, 元旦 -> 2014),
+  scored with "future"; JioNLP takes the reference's own year and month (30日 on 06-14 ->
+  06-30), scored with "reference", or "future" where the case sets ret_future. The pipeline
+  itself always reads news backward.
 - Recognizers era years (康熙三年, 神龙元年, 民国三年) and years before 1000 (789年,
   三六七年): out of scope for news; skipped.
 - Relative durations read as ranges (近三年, 过去十年, 前1周, 上2个月, 未来两天, 5天前):
@@ -33,9 +40,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
+import os
 import re
 import sys
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -51,6 +62,7 @@ NORMALIZATION = SHARED / "benchmarks" / "normalization"
 GOLD = SHARED / "eval" / "gold"
 CORPUS = SHARED / "corpus"
 
+INVALID_DATE = "0001-01-01"
 IN_SCOPE_KINDS = {"date", "date_range", "time_point", "time_span"}
 LUNAR_AS_SOLAR = re.compile(r"中秋|春节|除夕|元宵|端午|重阳|七夕|农历|正月|大年|初[一二三四五六七八九十]|腊月")
 ERA_YEARS = re.compile(r"康熙|雍正|乾隆|神龙|民国|^[^0-9]*[0-9]{3}年|三六七年")
@@ -90,6 +102,8 @@ def _ends_match(ours: str | None, expected_end: date | None) -> bool:
 
 
 def _fact_matches(fact, candidate: dict, compare_end: bool) -> bool:
+    if candidate.get("start") == INVALID_DATE:  # Recognizers' mark of an impossible date (2月30日)
+        return fact.value_start is None
     start, end = _day(candidate.get("start")), _day(candidate.get("end"))
     if start is None and end is None:
         return False
@@ -100,9 +114,28 @@ def _fact_matches(fact, candidate: dict, compare_end: bool) -> bool:
     return not compare_end or _ends_match(fact.value_end, end)
 
 
-def _score_cases(path: Path, select: Callable[[dict, dict], tuple[bool, bool] | None]) -> tuple[int, int, list]:
-    """Score every in-scope expected span. select(case, span) -> None to skip, else (parse, compare_end)."""
-    correct = total = 0
+@dataclass
+class Found:
+    """A date a system found: its span in the text (or None) and inclusive ISO days."""
+    start: int | None
+    end: int | None
+    text: str
+    value_start: str | None
+    value_end: str | None
+
+
+def ours(case: dict, text: str, reading: str) -> list[Found]:
+    facts = find_dates(text, _reference(case.get("reference_date")), reading)
+    return [Found(f.start, f.end, f.text, f.value_start, f.value_end) for f in facts]
+
+
+def _score_cases(path: Path, select: Callable, predict: Callable = ours) -> tuple[int, int, int, list]:
+    """Score every in-scope expected span; (correct, total, skipped, misses).
+
+    select(case, span) -> None when out of scope, "skip" when judged wrong in the suite (see the
+    header), else (parse, compare_end, reading). predict(case, text, reading) -> [Found].
+    """
+    correct = total = skipped = 0
     misses = []
     for line in path.read_text(encoding="utf-8").splitlines():
         case = json.loads(line)
@@ -110,23 +143,34 @@ def _score_cases(path: Path, select: Callable[[dict, dict], tuple[bool, bool] | 
             how = select(case, span)
             if how is None:
                 continue
-            whole_text, compare_end = how
+            if how == "skip":
+                skipped += 1
+                continue
             text = fold_width(case["text"])
-            facts = find_dates(text, _reference(case.get("reference_date")))
-            if not whole_text and "start_char" in span:
+            facts = predict(case, text, how.reading)
+            if not how.whole_text and "start_char" in span:
                 lo, hi = span["start_char"], span["end_char"] + 1
-                facts = [f for f in facts if f.start < hi and f.end > lo]
-            values = span["value"] if isinstance(span["value"], list) else [span["value"]]
-            ok = any(_fact_matches(f, v, compare_end) for f in facts for v in values if isinstance(v, dict))
+                facts = [f for f in facts if f.start is None or (f.start < hi and f.end > lo)]
+            values = how.values
+            ok = any(_fact_matches(f, v, how.compare_end) for f in facts for v in values if isinstance(v, dict))
             total += 1
             correct += ok
             if not ok:
                 misses.append((case["id"], case["text"], case.get("reference_date"), values[:2],
                                [(f.text, f.value_start, f.value_end) for f in facts]))
-    return correct, total, misses
+    return correct, total, skipped, misses
 
 
-def _recognizers_select(case: dict, span: dict) -> tuple[bool, bool] | None:
+@dataclass
+class Scope:
+    """How one expected span is scored: whole text or its span, compare the end, the reading."""
+    whole_text: bool
+    compare_end: bool
+    reading: str
+    values: list
+
+
+def _recognizers_select(case: dict, span: dict) -> Scope | str | None:
     if span.get("type") not in ("date", "daterange") and case["kind"] not in ("date", "date_range"):
         return None
     if span.get("type") not in (None, "date", "daterange"):
@@ -134,30 +178,31 @@ def _recognizers_select(case: dict, span: dict) -> tuple[bool, bool] | None:
     values = span.get("value") or []
     if not any(isinstance(v, dict) and (v.get("start") or v.get("end")) not in (None, "not resolved") for v in values):
         return None
-    text = span.get("text", "")
-    if LUNAR_AS_SOLAR.search(text) or ERA_YEARS.search(text) or DURATION_LIKE.search(text):
-        return None
     if any(v.get("type") in ("time", "datetime", "timerange", "datetimerange", "duration", "set") for v in values):
         return None
+    text = span.get("text", "")
+    if LUNAR_AS_SOLAR.search(text) or ERA_YEARS.search(text) or DURATION_LIKE.search(text):
+        return "skip"
     range_at_start = bool(re.search(r"[年月]\s?(?:至|到|-|–)|[0-9]\s?(?:至|到|-|–)\s?[0-9]{4}|和.*之间|与.*间|之后.*之前", text))
-    return case["task"] == "parse", not range_at_start
+    return Scope(case["task"] == "parse", not range_at_start, "news", values)
 
 
-def _jionlp_select(case: dict, span: dict) -> tuple[bool, bool] | None:
+def _jionlp_select(case: dict, span: dict) -> Scope | str | None:
     if case["kind"] not in ("time_point", "time_span") or not isinstance(span.get("value"), dict):
         return None
     value = span["value"]
     start, end = value.get("start", ""), value.get("end", "")
     if not (start.endswith("00:00:00") and end.endswith("23:59:59")):
         return None  # a time of day: out of scope
-    if case.get("options") or case.get("reference_date") is None or case.get("reference_partial"):
+    options = case.get("options") or {}
+    if set(options) - {"ret_future", "lunar_date"} or case.get("reference_date") is None or case.get("reference_partial"):
         return None
     if LUNAR_AS_SOLAR.search(case["text"]) is None and DURATION_LIKE.search(case["text"]):
-        return None
-    return True, True
+        return "skip"
+    return Scope(True, True, "future" if options.get("ret_future") else "reference", [value])
 
 
-def _duckling_select(case: dict, span: dict) -> tuple[bool, bool] | None:
+def _duckling_select(case: dict, span: dict) -> Scope | str | None:
     value = span.get("value")
     if not isinstance(value, dict) or case["kind"] not in ("datetime", "datetime_range"):
         return None
@@ -165,7 +210,7 @@ def _duckling_select(case: dict, span: dict) -> tuple[bool, bool] | None:
     if grain not in ("day", "month", "year", "quarter", "week"):
         return None
     if DURATION_LIKE.search(case["text"]):
-        return None
+        return "skip"
     if value.get("type") == "value":
         start = _day(value["value"])
         if start is None:
@@ -173,10 +218,10 @@ def _duckling_select(case: dict, span: dict) -> tuple[bool, bool] | None:
         end = {"day": start, "week": start + timedelta(days=6), "month": _month_last(start),
                "quarter": _month_last(date(start.year, start.month + 2, 1)) if start.month <= 10 else start,
                "year": date(start.year, 12, 31)}[grain]
-        span["value"] = {"start": start.isoformat(), "end": end.isoformat()}
+        converted = {"start": start.isoformat(), "end": end.isoformat()}
     else:
-        span["value"] = {"start": (value.get("start") or "")[:10] or None, "end": (value.get("end") or "")[:10] or None}
-    return True, True
+        converted = {"start": (value.get("start") or "")[:10] or None, "end": (value.get("end") or "")[:10] or None}
+    return Scope(True, True, "future", [converted])
 
 
 def _month_last(day: date) -> date:
@@ -184,12 +229,60 @@ def _month_last(day: date) -> date:
     return nxt - timedelta(days=1)
 
 
+# ---------------------------------------------------------------------------------- JioNLP peer
+
+def jionlp_predictor() -> Callable | None:
+    """JioNLP as a peer column: extract_time over the text, plus parse_time of the whole text
+    for parse cases (the better of its two entry points), given the case's reference as a
+    [y, m, d, H, M, S] time base (so no time zone is involved) and ret_future when the case
+    asks for it. None when jionlp is not installed."""
+    os.environ.setdefault("TZ", "Asia/Shanghai")
+    if hasattr(time, "tzset"):
+        time.tzset()
+    logging.getLogger("jionlp").setLevel(logging.ERROR)
+    try:
+        import jionlp  # noqa: PLC0415
+    except ImportError:
+        return None
+
+    def predict(case: dict, text: str, reading: str) -> list[Found]:
+        ref = case.get("reference_date")
+        base = [int(x) for x in re.findall(r"[0-9]+", ref[:19])][:6] if ref else None
+        kwargs = {"time_base": base} if base else {}
+        if reading == "future":
+            kwargs["ret_future"] = True
+        if (case.get("options") or {}).get("lunar_date") is False:
+            kwargs["lunar_date"] = False
+        found = []
+        logging.disable(logging.ERROR)  # JioNLP logs a traceback at ERROR for every string it gives up on
+        try:
+            for item in jionlp.ner.extract_time(text, with_parsing=True, **kwargs):
+                found.extend(_jionlp_found(item.get("detail") or {}, item["text"], *item["offset"]))
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError) as err:  # its failures on odd input
+            logging.debug("jionlp extract_time(%r): %s", text, err)
+        if case["task"] == "parse":
+            try:
+                found.extend(_jionlp_found(jionlp.parse_time(text, **kwargs), text, None, None))
+            except (ValueError, TypeError, KeyError, IndexError, AttributeError) as err:
+                logging.debug("jionlp parse_time(%r): %s", text, err)
+        logging.disable(logging.NOTSET)
+        return found
+    return predict
+
+
+def _jionlp_found(detail: dict, text: str, start: int | None, end: int | None) -> list[Found]:
+    if detail.get("type") not in ("time_point", "time_span") or not isinstance(detail.get("time"), list):
+        return []
+    lo, hi = detail["time"][:2]
+    return [Found(start, end, text, lo[:10] if _day(lo) else None, hi[:10] if _day(hi) else None)]
+
+
 def _suite(file: str, select) -> Callable[[], tuple[int, int]]:
-    def run() -> tuple[int, int]:
+    def run(predict: Callable = ours) -> tuple[int, int]:
         path = NORMALIZATION / file
         if not path.exists():
             return 0, 0
-        correct, total, _ = _score_cases(path, select)
+        correct, total, _, _ = _score_cases(path, select, predict)
         return correct, total
     run.file = file
     run.select = select
@@ -243,17 +336,25 @@ SUITES: dict[str, Callable[[], tuple[int, int]]] = {
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--misses", metavar="SUITE", help="print the missed cases of the suite whose name contains this")
+    ap.add_argument("--no-jionlp", action="store_true", help="leave out the JioNLP peer column")
     args = ap.parse_args(argv)
     if not NORMALIZATION.exists():
         print(f"skipped: {NORMALIZATION} not found")
         return 0
-    print(f"{'suite':45s} {'correct':>8s} {'total':>6s} {'share':>7s}")
+    peer = None if args.no_jionlp else jionlp_predictor()
+    if peer is None and not args.no_jionlp:
+        print("JioNLP column skipped: jionlp is not importable (pip install -e '.[bench]')")
+    print(f"{'suite':45s} {'correct':>8s} {'total':>6s} {'share':>7s} {'skipped':>8s} {'JioNLP':>7s}")
     for name, run in SUITES.items():
-        correct, total = run()
+        path = NORMALIZATION / run.file
+        correct, total, skipped, misses = _score_cases(path, run.select)
         share = f"{correct / total:.1%}" if total else "-"
-        print(f"{name:45s} {correct:8d} {total:6d} {share:>7s}")
+        peer_share = "-"
+        if peer is not None and total:
+            peer_share = f"{_score_cases(path, run.select, peer)[0] / total:.1%}"
+        print(f"{name:45s} {correct:8d} {total:6d} {share:>7s} {skipped:8d} {peer_share:>7s}")
         if args.misses and args.misses in name:
-            for miss in _score_cases(NORMALIZATION / run.file, run.select)[2]:
+            for miss in misses:
                 print("   MISS", *miss)
     if GOLD.exists():
         matched, n_gold, good, n_pred = dev_gold()

@@ -38,6 +38,13 @@ _CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四":
 _LUNAR_MONTHS = {"正": 1, "冬": 11, "腊": 12}
 _SENTENCE_END = "。！？!?；;\n"
 SAME_YEAR_BIAS_DAYS = 150
+# How a date that does not fix its own year (or week) falls relative to the reference:
+#   news       reports look back: a later month is last year's unless the sentence speaks of
+#              the future; a weekday is the reference week's; a festival the nearest occurrence
+#   future     an assistant's reading (Duckling): the next occurrence on or after the reference
+#              (a weekday strictly after it)
+#   reference  the reference's own year and month, whatever the distance (JioNLP's default)
+READINGS = ("news", "future", "reference")
 SENTENCE_WINDOW = 200
 _PATTERN_ORDER = ("calendar", "numeric", "event_md", "year_range", "month_range", "decade", "week",
                   "relative_day", "festival", "same_period")
@@ -376,6 +383,7 @@ class Context:
     sentence_year: tuple[int, int] | None = None  # (sentence start, year) of an explicit year
     sentence_year_applies: bool = False  # the current match shares that sentence
     sentence_ends: list[int] = field(default_factory=list)
+    reading: str = "news"  # how year-less dates, weekdays and festivals fall (READINGS)
 
 
 @dataclass
@@ -480,8 +488,11 @@ def _resolve_calendar(match: Match, ctx: Context) -> Value:
             ym = (ctx.last_day.year, ctx.last_day.month)
         else:
             ym = (ref.value.year, ref.value.month)
-            if int(p["day"]) > ref.value.day and not _speaks_of_future(match, ctx):
+            day = int(p["day"])
+            if ctx.reading == "news" and day > ref.value.day and not _speaks_of_future(match, ctx):
                 ym = _shift_months(ym[0], ym[1], -1)
+            elif ctx.reading == "future" and day < ref.value.day:
+                ym = _shift_months(ym[0], ym[1], 1)
     elif ym is not None and not explicit and "rel_year" not in p and "rel_month" not in p:
         ym = _past_year_rule(match, ym, ctx)
     if ym is None and suffix is not None and _suffix_level(suffix, p, ctx.rules) == "month":
@@ -527,7 +538,11 @@ def _past_year_rule(match: Match, ym: tuple[int, int], ctx: Context) -> tuple[in
     if ref.value is None or ref.granularity != "day" or ctx.sentence_year_applies:
         return ym
     year, month = ym
-    if year == ref.value.year and month > ref.value.month and not _speaks_of_future(match, ctx):
+    if year != ref.value.year or ctx.reading == "reference":
+        return ym
+    if ctx.reading == "future":
+        return (year + 1, month) if month < ref.value.month else ym
+    if month > ref.value.month and not _speaks_of_future(match, ctx):
         return year - 1, month
     return ym
 
@@ -675,7 +690,13 @@ def _resolve_festival(match: Match, ctx: Context) -> Value:
         span = _festival_day(name, y, rules)
         return span[0] if span else None
 
-    if not fixed:
+    if not fixed and ctx.reading == "future" and ref.granularity == "day":
+        year = next((y for y in (year - 1, year, year + 1)
+                     if (_festival_day(name, y, rules) or (None, None))[1] is not None
+                     and _festival_day(name, y, rules)[1] >= ref.value), year + 1)
+    elif not fixed and ctx.reading == "reference":
+        pass
+    elif not fixed:
         day = _nearest(occurrence, year, ctx, prefer_same_year=True)
         if day is None:
             return _unresolved(granularity, "no such festival day", "festival")
@@ -732,6 +753,8 @@ def _resolve_week(match: Match, ctx: Context) -> Value:
     if wday == "末":
         return Value(monday + timedelta(days=5), monday + timedelta(days=6), "period", "relative")
     day = monday + timedelta(days=ctx.rules.weekdays[wday])
+    if ctx.reading == "future" and "wrel" not in p and day <= ref.value:
+        day += timedelta(weeks=1)  # 星期一 said on a Tuesday: the coming one
     return Value(day, day, "day", "relative")
 
 
@@ -849,12 +872,18 @@ def _rule_id(match: Match) -> str:
     return match.rule
 
 
-def find_dates(text: str, reference: ReferenceDate) -> list[DateFact]:
-    """Every date expression in `text` (half-width folded) resolved against `reference`."""
+def find_dates(text: str, reference: ReferenceDate, reading: str = "news") -> list[DateFact]:
+    """Every date expression in `text` (half-width folded) resolved against `reference`.
+
+    `reading` (one of READINGS) says how dates that do not fix their year fall: "news" for
+    articles (the pipeline), "future" or "reference" for callers that parse requests or forms.
+    """
+    if reading not in READINGS:
+        raise ValueError(f"find_dates: reading {reading!r} is not one of {READINGS}")
     rules = load_rules()
     matches = _select(_candidates(text, rules), text, rules)
     matches = _attach_weekday(_merge_ranges(matches, text), text)
-    ctx = Context(text, reference, rules, sentence_ends=_sentence_ends(text))
+    ctx = Context(text, reference, rules, sentence_ends=_sentence_ends(text), reading=reading)
     facts: list[DateFact] = []
     for match in matches:
         ctx.sentence_year_applies = ctx.sentence_year is not None and \
@@ -894,18 +923,19 @@ def _remember(match: Match, value: Value, ctx: Context) -> None:
         ctx.sentence_year = (_sentence_bounds(ctx, match.start)[0], value.explicit_year)
 
 
-def parse_date(text: str, reference_date: str | date | None = None) -> dict | None:
+def parse_date(text: str, reference_date: str | date | None = None, reading: str = "news") -> dict | None:
     """The first date expression in `text` as {"start", "end", "granularity"}; None when none.
 
     >>> parse_date("2月3日", reference_date="2021-02-10")
     {'start': '2021-02-03', 'end': '2021-02-03', 'granularity': 'day'}
 
     An expression found but not resolvable (no year known) gives start/end None and a reason.
+    `reading` as in find_dates: parse_date("3月", "2013-02-12", reading="future") is 2013-03.
     """
     if isinstance(reference_date, str):
         reference_date = date.fromisoformat(reference_date[:10])
     reference = ReferenceDate(reference_date, "given", None, "day") if reference_date else ReferenceDate()
-    facts = find_dates(text, reference)
+    facts = find_dates(text, reference, reading)
     if not facts:
         return None
     fact = facts[0]

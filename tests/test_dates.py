@@ -30,7 +30,7 @@ def _params() -> list:
 @pytest.mark.parametrize("case", _params())
 def test_dates_spec(case):
     text = case["text"]
-    facts = find_dates(text, _given(case["reference_date"]))
+    facts = find_dates(text, _given(case["reference_date"]), case.get("reading", "news"))
     got = [{"text": f.text, "start": f.value_start, "end": f.value_end, "granularity": f.granularity} for f in facts]
     assert got == case["expected"]
     for fact in facts:
@@ -59,6 +59,11 @@ def test_parse_date_interface():
         "start": "2021-02-03", "end": "2021-02-03", "granularity": "day"}
     assert parse_date("2月3日", reference_date=date(2021, 2, 10))["start"] == "2021-02-03"
     assert parse_date("目前", reference_date="2021-02-10") is None
+
+
+def test_parse_date_rejects_unknown_reading():
+    with pytest.raises(ValueError, match="reading"):
+        parse_date("3月", "2013-02-12", reading="backward")
 
 
 def test_parse_date_without_reference_is_unresolved_with_reason():
