@@ -18,6 +18,7 @@ event lists what was carried in `carried`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -87,6 +88,8 @@ class Sentence:
 def link_events(doc: Document) -> Document:
     rules = event_rules()
     entities = _entities(doc)
+    figures_at = _by_sentence(doc.sentences, doc.figures)
+    dates_at = _by_sentence(doc.sentences, [d for d in doc.dates if d.kind != "dateline" and d.value_start])
     topic_date = _topic_date(doc)
     carried_date: DateFact | None = None
     carried_actor: list[str] = []
@@ -103,8 +106,9 @@ def link_events(doc: Document) -> Document:
             continue
         sentence = Sentence(sent_start, sent_end, [t for t in doc.tokens[first:token_index] if t.start >= sent_start],
                             _clauses(doc.match_text, sent_start, sent_end))
-        events = _sentence_events(doc, rules, entities, sentence)
-        own_date = _dates_in(doc, sent_start, sent_end)
+        events = _sentence_events(doc, rules, _within(entities, sent_start, sent_end), sentence,
+                                  figures_at.get(sent_start, []))
+        own_date = dates_at.get(sent_start, [])
         for event in events:
             _attach_date(event, own_date, carried_date or topic_date)
             if not event.actors and carried_actor and _subject_allows_carry(doc, sentence, event.trigger.start, carried_actor[0]):
@@ -155,6 +159,24 @@ def _entity_name(doc: Document, entity_id: str) -> str:
         if entity.id == entity_id:
             return entity.name
     return ""
+
+
+def _within(entities: list[Entity], start: int, end: int) -> list[Entity]:
+    """The entities that start inside [start, end) (entities are sorted by start)."""
+    low = bisect_right([e.start for e in entities], start - 1)
+    high = bisect_right([e.start for e in entities], end - 1)
+    return entities[low:high]
+
+
+def _by_sentence(sentences: list[tuple[int, int]], facts: list) -> dict[int, list]:
+    """Facts grouped by the start of the sentence they begin in (both lists are in text order)."""
+    grouped: dict[int, list] = {}
+    starts = [s for s, _ in sentences]
+    for fact in facts:
+        index = bisect_right(starts, fact.start) - 1
+        if index >= 0 and fact.start < sentences[index][1]:
+            grouped.setdefault(starts[index], []).append(fact)
+    return grouped
 
 
 def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -234,9 +256,9 @@ def _adjacent(doc: Document, previous_end: int, start: int, rules: EventRules) -
     return between == "" or between in rules.joiners
 
 
-def _sentence_events(doc: Document, rules: EventRules, entities: list[Entity], sentence: Sentence) -> list[Event]:
+def _sentence_events(doc: Document, rules: EventRules, entities: list[Entity], sentence: Sentence,
+                     figures: list[Figure]) -> list[Event]:
     triggers = find_triggers(doc, rules, sentence)
-    figures = [f for f in doc.figures if sentence.start <= f.start < sentence.end]
     events = {t.start: _event(doc, rules, entities, sentence, t, rules.trigger_type[doc.match_text[t.start:t.end]])
               for t in triggers}
     for figure in figures:
