@@ -34,6 +34,7 @@ from .model import DateFact, ReferenceDate
 from .rules import RulesError, alternation, expand_fragments, load_yaml
 
 RULES_FILE = "dates.yaml"
+VARIANTS_FILE = "dates_variants.yaml"
 _CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _LUNAR_MONTHS = {"正": 1, "冬": 11, "腊": 12}
 _SENTENCE_END = "。！？!?；;\n"
@@ -81,6 +82,7 @@ class Rules:
     compact_not_after: tuple
     stop_phrases: tuple
     event_nouns: tuple
+    fold: dict  # str.translate table: traditional/variant character -> simplified
 
 
 @lru_cache(maxsize=1)
@@ -135,7 +137,17 @@ def load_rules() -> Rules:
         compact_not_after=tuple(spec["compact_not_after"]),
         stop_phrases=tuple(spec["stop_phrases"]),
         event_nouns=tuple(spec["event_nouns"]),
+        fold=_load_fold(),
     )
+
+
+def _load_fold() -> dict:
+    """rules/dates_variants.yaml: one character for one (offsets must not move)."""
+    fold = load_yaml(VARIANTS_FILE)["fold"]
+    for variant, simple in fold.items():
+        if len(str(variant)) != 1 or len(str(simple)) != 1 or variant == simple:
+            raise RulesError(f"{VARIANTS_FILE}: {variant!r} -> {simple!r} must map one character to another")
+    return str.maketrans(fold)
 
 
 def _as_date(value) -> date:
@@ -302,13 +314,12 @@ def _festival_ok(match: Match, text: str, rules: Rules) -> bool:
     after = text[match.end:match.end + 4]
     if after.startswith(rules.festival_not_before):
         return False
-    if text[match.start - 1:match.start] in ("“", "\"") and "lq" not in p:
-        pass
     if not rules.festivals[name].get("context"):
         return True
     has_context = ("fyear" in p or "frel" in p or "lq" in p or "fsuf" in p
                    or after.startswith(rules.festival_context_after))
-    return has_context
+    alone = not text[:match.start].strip() and not text[match.end:].strip()
+    return has_context or alone
 
 
 def _select(matches: list[Match], text: str, rules: Rules) -> list[Match]:
@@ -662,7 +673,42 @@ def _festival_day(name: str, year: int, rules: Rules) -> tuple[date, date] | Non
     if cal == "solar_period":
         (m1, d1), (m2, d2) = fest["from"], fest["to"]
         return date(year, m1, d1), date(year, m2, d2)
+    if cal == "nth_weekday":
+        return (_nth_weekday(year, fest["month"], fest["weekday"], fest["n"]),) * 2
+    if cal == "easter":
+        easter = _easter(year, fest.get("church", "western"))
+        lo, hi = fest["days"] if isinstance(fest["days"], list) else (fest["days"], fest["days"])
+        return easter + timedelta(days=lo), easter + timedelta(days=hi)
     raise RulesError(f"{RULES_FILE}: festival {name!r} has unknown calendar {cal!r}")
+
+
+def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
+    """The n-th `weekday` (0 = Monday) of the month; n = -1 the last one."""
+    if n > 0:
+        first = date(year, month, 1)
+        return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+    last = _month_end(year, month)
+    return last - timedelta(days=(last.weekday() - weekday) % 7 + 7 * (-n - 1))
+
+
+def _easter(year: int, church: str) -> date:
+    """Easter Sunday: the Gregorian computus, or the Julian one (Orthodox) shown in the Gregorian calendar."""
+    if church == "orthodox":
+        a, b, c = year % 4, year % 7, year % 19
+        d = (19 * c + 15) % 30
+        e = (2 * a + 4 * b - d + 34) % 7
+        month, day = divmod(d + e + 114, 31)
+        julian_shift = year // 100 - year // 400 - 2
+        return date(year, month, day + 1) + timedelta(days=julian_shift)
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = b // 4, b % 4
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    l_ = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 19 * l_) // 433
+    month, day = divmod(h + l_ - 7 * m + 90, 25)
+    return date(year, month, (h + l_ - 7 * m + 33 * month + 19) % 32)
 
 
 def _resolve_festival(match: Match, ctx: Context) -> Value:
@@ -881,6 +927,7 @@ def find_dates(text: str, reference: ReferenceDate, reading: str = "news") -> li
     if reading not in READINGS:
         raise ValueError(f"find_dates: reading {reading!r} is not one of {READINGS}")
     rules = load_rules()
+    original, text = text, text.translate(rules.fold)  # same length: offsets hold for both
     matches = _select(_candidates(text, rules), text, rules)
     matches = _attach_weekday(_merge_ranges(matches, text), text)
     ctx = Context(text, reference, rules, sentence_ends=_sentence_ends(text), reading=reading)
@@ -893,7 +940,7 @@ def find_dates(text: str, reference: ReferenceDate, reading: str = "news") -> li
         if match.rule == "date.numeric" or _is_dateline(text, match):
             kind = "dateline" if _is_dateline(text, match) else kind
         facts.append(DateFact(
-            start=match.start, end=match.end, text=text[match.start:match.end],
+            start=match.start, end=match.end, text=original[match.start:match.end],
             value_start=value.start.isoformat() if value.start else None,
             value_end=value.end.isoformat() if value.end else None,
             granularity=value.granularity, kind=kind, rule=_rule_id(match), reason=value.reason,
