@@ -229,8 +229,14 @@ def _error(source: str, article_id: str | None, stage: str, kind: str, message: 
 
 
 def process(inputs, out_dir, reference_date: date | str | None = None, manifest: Path | str | None = None,
-            jobs: int = 1, progress: bool = False, resume: bool = False) -> Summary:
-    """Process files/folders into out_dir; returns the summary (inputs = written + errors)."""
+            jobs: int = 1, progress: bool = False, resume: bool = False, engine: str = "local",
+            scheduler: str | None = None, partition_size: int = 1000) -> Summary:
+    """Process files/folders into out_dir; returns the summary (inputs = written + errors).
+
+    engine "local" runs `jobs` forked workers; engine "dask" runs the same per-article function
+    on a Dask cluster (`scheduler` address, or a LocalCluster of `jobs` workers) and writes the
+    Parquet tables as datasets of one file per `partition_size` articles.
+    """
     out_dir = Path(out_dir)
     if isinstance(reference_date, str):
         reference_date = date.fromisoformat(reference_date)
@@ -238,7 +244,12 @@ def process(inputs, out_dir, reference_date: date | str | None = None, manifest:
     summary = Summary(inputs=len(job_list) + len(problems))
     writer = TableWriter()
     errors = list(problems)
-    for result in _results(job_list, out_dir, jobs, progress, resume):
+    if engine == "dask":
+        from .dask_engine import dask_results
+        results = dask_results(job_list, out_dir, jobs, resume, scheduler, progress)
+    else:
+        results = _results(job_list, out_dir, jobs, progress, resume)
+    for result in results:
         if "error" in result:
             errors.append(result["error"])
             continue
@@ -249,8 +260,9 @@ def process(inputs, out_dir, reference_date: date | str | None = None, manifest:
             summary.facts[kind] += count
     summary.errors = len(errors)
     out_dir.mkdir(parents=True, exist_ok=True)
+    errors.sort(key=lambda e: (e["source"], e["stage"]))
     write_atomic(out_dir / "errors.jsonl", "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in errors))
-    writer.write(out_dir)
+    writer.write(out_dir, partition_size=partition_size if engine == "dask" else None)
     return summary
 
 

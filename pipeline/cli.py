@@ -39,6 +39,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--manifest", type=Path, help="JSONL with file and publish_date per article")
     run.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
     run.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    run.add_argument("--engine", choices=["local", "dask"], default="local",
+                     help="local worker processes (default) or a Dask cluster")
+    run.add_argument("--scheduler", metavar="ADDRESS",
+                     help="Dask scheduler address (tcp://host:8786); default: a LocalCluster of --jobs workers")
+    run.add_argument("--partition-size", type=int, default=1000,
+                     help="articles per Parquet file with --engine dask (default 1000)")
     run.add_argument("--resume", action="store_true",
                      help="reuse outputs made from the same input bytes, rules and version")
 
@@ -111,7 +117,8 @@ def _run(args) -> int:
         return 2
     summary = process(args.inputs, args.out, reference_date=args.reference_date, manifest=args.manifest,
                       jobs=max(1, args.jobs), progress=not args.quiet and sys.stderr.isatty(),
-                      resume=args.resume)
+                      resume=args.resume, engine=args.engine, scheduler=args.scheduler,
+                      partition_size=args.partition_size)
     if not args.quiet:
         for line in summary.lines():
             print(line)

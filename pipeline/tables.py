@@ -83,15 +83,36 @@ class TableWriter:
     def frames(self) -> dict[str, pd.DataFrame]:
         return {name: _frame(name, rows) for name, rows in self.rows.items()}
 
-    def write(self, out_dir: Path, formats: tuple[str, ...] = ("csv", "parquet")) -> None:
+    def write(self, out_dir: Path, formats: tuple[str, ...] = ("csv", "parquet"),
+              partition_size: int | None = None) -> None:
+        """CSV files and Parquet files; with partition_size, each Parquet table is a folder
+        dataset (<name>.parquet/part-00000.parquet ...) of that many articles per file."""
         out_dir.mkdir(parents=True, exist_ok=True)
         for name, frame in self.frames().items():
             if "csv" in formats:
                 write_atomic(out_dir / f"{name}.csv", frame.to_csv(index=False))
             if "parquet" in formats:
-                tmp = out_dir / f".{name}.parquet.tmp"
-                frame.to_parquet(tmp, index=False)
-                tmp.replace(out_dir / f"{name}.parquet")
+                _write_parquet(frame, out_dir / f"{name}.parquet", partition_size)
+
+
+def _write_parquet(frame: pd.DataFrame, target: Path, partition_size: int | None) -> None:
+    import shutil
+    tmp = target.with_name(f".{target.name}.tmp")
+    if tmp.is_dir():
+        shutil.rmtree(tmp)
+    if partition_size is None:
+        frame.to_parquet(tmp, index=False)
+    else:
+        tmp.mkdir()
+        articles = sorted(frame["article_id"].unique())
+        for number, first in enumerate(range(0, max(len(articles), 1), partition_size)):
+            chunk = frame[frame["article_id"].isin(articles[first:first + partition_size])]
+            chunk.to_parquet(tmp / f"part-{number:05d}.parquet", index=False)
+    if target.is_dir():
+        shutil.rmtree(target)
+    elif target.exists():
+        target.unlink()
+    tmp.replace(target)
 
 
 def _frame(name: str, rows: list[dict]) -> pd.DataFrame:
