@@ -47,7 +47,7 @@ SAME_YEAR_BIAS_DAYS = 150
 #   reference  the reference's own year and month, whatever the distance (JioNLP's default)
 READINGS = ("news", "future", "reference")
 SENTENCE_WINDOW = 200
-_PATTERN_ORDER = ("calendar", "numeric", "event_md", "year_range", "month_range", "decade", "week",
+_PATTERN_ORDER = ("calendar", "numeric", "event_md", "year_range", "month_range", "decade", "week", "ordinal",
                   "relative_day", "festival", "same_period")
 
 
@@ -226,6 +226,8 @@ def _acceptable(match: Match, text: str, rules: Rules) -> bool:
         return _calendar_ok(match, text, rules)
     if rule == "date.week":
         return "wrel" in p or "wday" in p
+    if rule == "date.ordinal":
+        return _ordinal_ok(p)
     if rule == "date.event_md":
         before = text[max(0, match.start - 1):match.start]
         after = text[match.end:match.end + 4]
@@ -275,6 +277,23 @@ def _calendar_ok(match: Match, text: str, rules: Rules) -> bool:
         # 一月/十月 alone are too often parts of other words (统一月度); keep with a day or year
         return text[match.end:match.end + 1] not in "度份"
     return True
+
+
+_YEAR_KEYS = ("rel_year", "year", "year_cn", "year2")
+_MONTH_KEYS = ("rel_month", "month", "month_cn", "lunar_month")
+_ORDINAL_KEYS = ("ord", "ord_unit", "ord_wday", "last_unit", "last_wday")
+
+
+def _ordinal_ok(p: dict) -> bool:
+    """第N个月 needs a year and no month; a weekday (第一个星期一) needs a month; 第N周 either."""
+    has_year, has_month = any(k in p for k in _YEAR_KEYS), any(k in p for k in _MONTH_KEYS)
+    if "lunar_month" in p:
+        return False
+    if p.get("ord_unit") == "月":
+        return has_year and not has_month and "ord_wday" not in p
+    if "ord_wday" in p or "last_wday" in p:
+        return has_month
+    return has_year or has_month
 
 
 def _suffix_level(suffix: str, parts: dict, rules: Rules) -> str | None:
@@ -804,6 +823,34 @@ def _resolve_week(match: Match, ctx: Context) -> Value:
     return Value(day, day, "day", "relative")
 
 
+def _resolve_ordinal(match: Match, ctx: Context) -> Value:
+    """The n-th week / month / weekday of the year or month the match names.
+
+    Week n of a month or year starts on its n-th Monday (十月的第一周 of 2017 is 10-02..10-08).
+    """
+    p = match.parts
+    base_parts = {k: v for k, v in p.items() if k not in _ORDINAL_KEYS}
+    base = _resolve_calendar(Match(match.start, match.end, "date.calendar", base_parts), ctx)
+    if base.start is None:
+        return Value(None, None, "period", base.kind, base.reason)
+    n = cn_number(p["ord"]) if "ord" in p else -1
+    if not n:
+        return _unresolved("period", "week or month number 0", base.kind)
+    year, month = base.start.year, base.start.month
+    if p.get("ord_unit") == "月":
+        if n > 12:
+            return _unresolved("month", "no such month", base.kind)
+        return Value(date(year, n, 1), _month_end(year, n), "month", base.kind)
+    wday = p.get("ord_wday") or p.get("last_wday")
+    if wday is not None:
+        day = _nth_weekday(year, month, ctx.rules.weekdays[wday], n)
+        if day.month != month:
+            return _unresolved("day", "no such weekday in the month", base.kind)
+        return Value(day, day, "day", base.kind)
+    monday = _nth_weekday(year, month if base.granularity == "month" else 1, 0, 1) + timedelta(weeks=n - 1)
+    return Value(monday, monday + timedelta(days=6), "period", base.kind)
+
+
 def _resolve_span(match: Match, ctx: Context) -> Value:
     first = _resolve(match.extra["first"], ctx)
     if first.start is None:
@@ -857,6 +904,8 @@ def _resolve(match: Match, ctx: Context) -> Value:
         return _resolve_decade(p)
     if rule == "date.week":
         return _resolve_week(match, ctx)
+    if rule == "date.ordinal":
+        return _resolve_ordinal(match, ctx)
     if rule == "date.relative_day":
         return _resolve_relative_day(match, ctx)
     if rule == "date.festival":
