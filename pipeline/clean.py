@@ -34,6 +34,31 @@ def fold_width(text: str) -> str:
     return text.translate(WIDTH_FOLD)
 
 
+@lru_cache(maxsize=1)
+def _converter():
+    import opencc
+    return opencc.OpenCC(load_yaml("cleaning.yaml")["traditional_to_simplified"])
+
+
+def simplified_view(text: str) -> str:
+    """Traditional characters mapped to simplified, same length, so offsets stay valid.
+
+    OpenCC converts by phrase; where a phrase changes length, characters are converted one by one.
+    """
+    converted = _converter().convert(text)
+    if len(converted) == len(text):
+        return converted
+    convert = _converter().convert
+    return "".join(c if len(c := convert(ch)) == 1 else ch for ch in text)
+
+
+def match_view(text: str) -> tuple[str, bool]:
+    """The text recognizers match on: full-width folded, traditional read as simplified."""
+    folded = fold_width(text)
+    simplified = simplified_view(folded)
+    return simplified, simplified != folded
+
+
 @dataclass
 class Block:
     text: str
@@ -248,7 +273,10 @@ def _emit(doc: Document, blocks: list[Block]) -> None:
         parts.append(block.text)
         offset += len(block.text)
     doc.text = "\n".join(parts)
-    doc.match_text = fold_width(doc.text)
+    doc.match_text, traditional = match_view(doc.text)
+    if traditional:
+        doc.cleaning.append({"action": "matched_through_simplified",
+                             "detail": {"why": "traditional characters; the text is kept as written"}})
     doc.title = next((b.text for b in blocks if b.kind == "title"), None)
 
 

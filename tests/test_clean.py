@@ -88,3 +88,11 @@ def test_clean_offsets_index_the_text(seed_text):
 def test_clean_drops_script_blocks_with_their_code():
     doc = cleaned("<p>正文一句。</p><script>var x = 1;</script><style>p{}</style>")
     assert doc.text == "正文一句。"
+
+
+def test_clean_reads_traditional_through_a_simplified_view():
+    doc = cleaned("臺北市政府共發放救助金143.59萬元，為91個家庭送去溫暖。")
+    assert doc.text.startswith("臺北市政府共發放")  # kept as written
+    assert doc.match_text.startswith("台北市政府共发放")
+    assert len(doc.match_text) == len(doc.text)
+    assert doc.cleaning[-1]["action"] == "matched_through_simplified"

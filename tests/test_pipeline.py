@@ -66,3 +66,10 @@ def test_seed_payment_event(seed):
 
 def test_seed_people(seed):
     assert {p["name"] for p in seed["people"]} == {"孙艳", "牛玉俊", "翟德昱", "郭金江", "张占林", "侯月海", "何舜琴", "施剑"}
+
+
+def test_traditional_article_money_and_currency():
+    article = extract("臺北市政府共發放救助金143.59萬元，另撥新臺幣3000萬元，為91個家庭送去溫暖。", reference_date="2021-02-10")
+    money = {f["text"]: (f["value"], f["currency"]) for f in article["figures"] if f["kind"] == "money"}
+    assert money["143.59萬元"] == (1435900, "CNY")
+    assert money["新臺幣3000萬元"] == (30000000, "TWD")
