@@ -1,6 +1,10 @@
 """Exact-span NER accuracy of people.py / orgs.py next to the jieba anchor.
 
-usage: python bench/ner.py [--limit N] [--shared PATH]
+usage: python bench/ner.py [--limit N] [--shared PATH] [--learn]
+
+--learn derives vocabulary from cluener_train.jsonl (never the dev file) and writes it to rules/:
+character counts of given names (rules/people_given_chars.tsv) and organization heads
+(rules/orgs_learned_heads.txt). Only statistics and words are written, never sentences.
 
 Reads ../shared/benchmarks/ner (or --shared/benchmarks/ner): People's Daily test (PER) and
 CLUENER dev (name, position, organization+government). Each sentence becomes one Document with one
@@ -88,15 +92,56 @@ def run(root: Path, limit: int | None) -> list[dict]:
     return rows
 
 
+def learn_given_chars(root: Path, out: Path) -> int:
+    """Count each character in the given names of cluener_train (after a known surname), as the surname,
+    and in all text.
+
+    A row is written for every character seen in a given name or seen 20+ times in text, so the
+    model knows both name characters and the common characters that rarely name anyone.
+    """
+    from collections import Counter
+
+    from pipeline.rules import load_words
+
+    surnames = load_words("people_surnames.txt")
+    singles, compounds = {s for s in surnames if len(s) == 1}, {s for s in surnames if len(s) == 2}
+    given: Counter[str] = Counter()
+    surname: Counter[str] = Counter()
+    seen: Counter[str] = Counter()
+    for rec in map(json.loads, (root / "cluener_train.jsonl").read_text(encoding="utf-8").splitlines()):
+        seen.update(ch for ch in rec["text"] if "\u4e00" <= ch <= "\u9fff")
+        for ent in rec["entities"]:
+            name = ent["text"]
+            if ent["type"] != "name" or not 2 <= len(name) <= 4:
+                continue
+            sur = 2 if name[:2] in compounds and len(name) >= 3 else 1 if name[0] in singles else 0
+            if sur and 1 <= len(name) - sur <= 2:
+                given.update(name[sur:])
+                if sur == 1:
+                    surname[name[0]] += 1
+    rows = sorted((ch for ch in seen if given[ch] or surname[ch] or seen[ch] >= 20),
+                  key=lambda ch: (-given[ch], -surname[ch], -seen[ch], ch))
+    lines = ["# Given-name characters learned from cluener_train by `python bench/ner.py --learn`: do not edit.",
+             "# char<TAB>times in a given name (after a surname)<TAB>times as the surname<TAB>times in all text"]
+    lines += [f"{ch}\t{given[ch]}\t{surname[ch]}\t{seen[ch]}" for ch in rows]
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return len(rows)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", type=Path, default=Path(__file__).resolve().parent.parent.parent / "shared")
     ap.add_argument("--limit", type=int, default=None, help="sentences per file (default: all)")
+    ap.add_argument("--learn", action="store_true", help="derive rules/ vocabulary from cluener_train, then stop")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     root = args.shared / "benchmarks" / "ner"
     if not root.is_dir():
         log.info("skipped: %s is absent", root)
+        return 0
+    if args.learn:
+        rules = Path(__file__).resolve().parent.parent / "rules"
+        log.info("rules/people_given_chars.tsv: %d characters", learn_given_chars(root, rules / "people_given_chars.tsv"))
         return 0
     rows = run(root, args.limit)
     print(f"{'data':20s} {'task':26s} {'P':>6s} {'R':>6s} {'F1':>6s}  {'anchor F1':>9s}  {'target':>6s}")

@@ -18,6 +18,7 @@ person go to doc.roles.
 from __future__ import annotations
 
 import logging
+import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -38,7 +39,13 @@ SPACES = " \u3000\t"
 DOTS = "·・•‧"
 REPORTER_LABELS = ("记者", "通讯员", "摄影", "摄影记者", "见习记者", "实习记者", "特约记者", "实习生", "编辑")
 CREDIT_TAILS = ("报道", "摄影", "摄", "文", "图", "发自")
+QUOTES_OPEN, QUOTES_CLOSE = "“‘\"", "”’\""
+AGE_BEFORE = re.compile(r"\d{1,3}岁的$")
+AGE_AFTER_TITLE = re.compile(r"[、，,]?\d{1,3}岁的$")
 ACCEPT = 2.5  # evidence needed to accept a name candidate
+GIVEN_WEIGHT = 0.5  # evidence per unit of mean log-odds of the surname and given-name characters
+NR_WEIGHT = {2: 1.0, 3: 2.0}  # a native name the segmenter tags nr, by length
+SURNAME_SHARE = 0.5  # the surname counts as half a given-name character
 
 
 @dataclass(frozen=True)
@@ -81,6 +88,27 @@ class PeopleLexicon:
     bracket: re.Pattern
     stop_chars: frozenset[str]
     translit: frozenset[str]
+    given_odds: dict[str, float]  # log-odds of a character being in a given name, vs. any text
+    surname_odds: dict[str, float]  # log-odds of a character being the surname, vs. any text
+
+
+def _name_odds(rows: tuple[str, ...]) -> tuple[dict[str, float], dict[str, float]]:
+    """rules/people_given_chars.tsv rows (char, in given names, as surname, in all text) -> smoothed
+    log-odds of a character in a given name, and of a character as the surname, against any text."""
+    counts = []
+    for row in rows:
+        parts = row.split("\t")
+        if len(parts) != 4 or len(parts[0]) != 1 or not all(p.isdigit() for p in parts[1:]):
+            raise RulesError(f"rules/people_given_chars.tsv: bad row {row!r} (want char<TAB>n<TAB>n<TAB>n)")
+        counts.append((parts[0], int(parts[1]), int(parts[2]), int(parts[3])))
+    total_text = sum(c[3] for c in counts) or 1
+
+    def odds(col: int) -> dict[str, float]:
+        total = sum(c[col] for c in counts) or 1
+        return {c[0]: max(-3.0, min(3.0, math.log((c[col] + 0.2) / total) - math.log((c[3] + 1) / total_text)))
+                for c in counts}
+
+    return odds(1), odds(2)
 
 
 def _word_list(spec: dict, key: str, source: str) -> list[str]:
@@ -108,6 +136,7 @@ def lexicon() -> PeopleLexicon:
     except (KeyError, re.error) as exc:
         raise RulesError(f"rules/people_cues.yaml: 'brackets' must be a valid regex: {exc}") from exc
     after = _word_list(cues, "after", "people_cues.yaml")
+    given_odds, surname_odds = _name_odds(load_words("people_given_chars.tsv"))
     return PeopleLexicon(
         titles=auto,
         kinds=kinds,
@@ -125,6 +154,8 @@ def lexicon() -> PeopleLexicon:
         bracket=bracket,
         stop_chars=frozenset("".join(_word_list(cues, "not_in_given_name", "people_cues.yaml"))),
         translit=frozenset("".join(load_words("people_translit_chars.txt"))),
+        given_odds=given_odds,
+        surname_odds=surname_odds,
     )
 
 
@@ -201,6 +232,20 @@ def name_shape(text: str, start: int, end: int) -> bool:
     return True
 
 
+def given_name_likelihood(name: str) -> float:
+    """Evidence in [-1, 1] from how often the surname and the given-name characters name people
+    rather than occur in any text (rules/people_given_chars.tsv)."""
+    lex = lexicon()
+    sur = 2 if name[:2] in lex.compound_surnames and len(name) >= 3 else 1
+    given = name[sur:]
+    if not given or not all("\u4e00" <= ch <= "\u9fff" for ch in given):
+        return 0.0
+    mean = sum(lex.given_odds.get(ch, 0.0) for ch in given) / len(given)
+    if sur == 1:
+        mean = (mean * len(given) + SURNAME_SHARE * lex.surname_odds.get(name[0], 0.0)) / (len(given) + SURNAME_SHARE)
+    return round(max(-1.0, min(1.0, GIVEN_WEIGHT * mean)), 2)
+
+
 def foreign_name_at(text: str, start: int, index: TokenIndex) -> int | None:
     """End of a ·-joined transliterated name starting at start (努尔・白克力), else None.
 
@@ -238,9 +283,12 @@ class Evidence:
     def left(self, start: int) -> dict[str, float]:
         text, ev = self.text, {}
         title = self.title_end.get(self._skip_spaces_left(start))
+        age = AGE_BEFORE.search(text, max(0, start - 8), start)
         if title is not None:
             ev["left_title"] = 1.5 if title.weak else 2.0 if title.kind == "untitled" else 3.0
-        elif start == 0 or text[start - 1] in "\n。！？；：:!?;“\"《（(【[/ " + SPACES:
+        elif age is not None:
+            ev["left_age"] = 1.5  # 82岁的钱为民
+        elif start == 0 or text[start - 1] in "\n。！？；：:!?;“\"‘《（(【[/ " + SPACES:
             ev["left_boundary"] = 0.5
         elif text[start - 1] in SEPARATORS:
             ev["left_separator"] = 0.5
@@ -270,8 +318,13 @@ class Evidence:
             elif end == len(text) or text[end] in "\n，。、！？；：,.;:!?”\"）)》/" + SPACES:
                 ev["right_boundary"] = 0.5
         if not self.index.is_end(end):
-            if end - self._start == 3 and "right_cue" in ev:
+            glued = self.index.token_at(end - 1)
+            if (end - self._start == 3 and "right_cue" in ev and glued is not None
+                    and (glued.start == self._start or (self._start, end - 1) in self.nr)):
                 ev["name_then_cue"] = 1.0  # 李越宏|以: the segmenter glued the cue to the name
+            elif (glued is not None and glued.start == self._start and glued.end == end + 1
+                  and glued.pos.startswith("nr") and end - self._start >= 2):
+                ev["nr_glued"] = 0.0  # 夏财兴家, 孙俊排: the segmenter glued one character to the name
             else:
                 ev["right_cuts_word"] = -1.5
         return ev
@@ -283,11 +336,17 @@ class Evidence:
         cand.evidence.update(self.right(end))
         if (start, end) in self.nr:
             native = not all(ch in self.lex.translit for ch in cand.name)
-            cand.evidence["jieba_nr"] = 2.0 if end - start >= 3 and native else 1.0
+            cand.evidence["jieba_nr"] = (NR_WEIGHT[min(end - start, 3)]) if native else 1.0
         elif start in self.nr_starts:
             cand.evidence["jieba_nr_part"] = 0.5
         if end - start == 3:
             cand.evidence["three_chars"] = 0.2
+        if self.text[start - 1:start] in QUOTES_OPEN and self.text[end:end + 1] in QUOTES_CLOSE:
+            # 网民“林双林” names a person; ‘满天飞’ quotes a word
+            cand.evidence["whole_quote"] = 1.0 if "left_title" in cand.evidence else -1.0
+        likelihood = given_name_likelihood(cand.name)
+        if likelihood:
+            cand.evidence["given_chars"] = likelihood
         return cand
 
 
@@ -333,17 +392,30 @@ def find_candidates(text: str, index: TokenIndex, titles: list[TitleSpan]) -> li
 
 
 def _transliterations(text: str, index: TokenIndex, ev: Evidence) -> list[Candidate]:
-    """克林顿, 穆巴拉克: a name-tagged token (or one after a title) made of transliteration characters."""
+    """克林顿, 谢苗诺|娃, 贝利·约纳森: runs of whole tokens made of transliteration characters (or
+    ·-joined runs) that hold a name-tagged token or follow a title."""
     lex = lexicon()
     out = []
-    for tok in index.tokens:
-        word = tok.word
-        if len(word) < 3 or word in lex.not_names or not all(ch in lex.translit for ch in word):
+    tokens = index.tokens
+    i = 0
+    while i < len(tokens):
+        j, tagged = i, False
+        while j < len(tokens) and (all(ch in lex.translit for ch in tokens[j].word)
+                                   or (tokens[j].word in DOTS and j > i and j + 1 < len(tokens))):
+            tagged = tagged or tokens[j].pos.startswith("nr")
+            j += 1
+        while j > i and tokens[j - 1].word in DOTS:
+            j -= 1
+        if j == i:
+            i += 1
             continue
-        if tok.pos.startswith("nr") or ev._skip_spaces_left(tok.start) in ev.title_end:
-            cand = ev.score(tok.start, tok.end)
-            cand.evidence["foreign"] = 0.5
+        start, end = tokens[i].start, tokens[j - 1].end
+        word = text[start:end]
+        if 3 <= len(word) <= 12 and word not in lex.not_names and (tagged or ev._skip_spaces_left(start) in ev.title_end):
+            cand = ev.score(start, end)
+            cand.evidence["foreign"] = 0.5 if j - i == 1 else 1.5
             out.append(cand)
+        i = j
     return out
 
 
@@ -367,6 +439,10 @@ def _resolve_lists(text: str, cands: list[Candidate]) -> list[Candidate]:
             for c in group:
                 c.evidence["list_of_names"] = 0.5
         group = [cand] if cand is not None else []
+    starts = {c.start for c in cands if c.score >= ACCEPT - 1.0}
+    for cand in cands:
+        if "left_title" not in cand.evidence and not _list_neighbours_named(text, cand, starts):
+            cand.evidence["list_of_words"] = -1.0  # 便民、利民、安民: a neighbour that is no name
     changed = True
     while changed:
         changed = False
@@ -379,6 +455,15 @@ def _resolve_lists(text: str, cands: list[Candidate]) -> list[Candidate]:
                     y.evidence["list"] = ACCEPT - y.score
                     changed = True
     return cands
+
+
+def _list_neighbours_named(text: str, cand: Candidate, starts: set[int]) -> bool:
+    """False when a 、 joins the candidate to an item no name candidate starts (便民、利民、安民)."""
+    if text[cand.start - 1:cand.start] == "、" and not {cand.start - 3, cand.start - 4} & starts:
+        return False
+    if text[cand.end:cand.end + 1] == "、" and cand.end + 1 not in starts:
+        return False
+    return True
 
 
 # ---------------------------------------------------------------- reporter lines
@@ -459,6 +544,9 @@ class RoleReader:
         pos = start
         while pos > 0 and self.text[pos - 1] in SPACES:
             pos -= 1
+        age = AGE_AFTER_TITLE.search(self.text, max(0, pos - 8), pos)
+        if age is not None:
+            pos = age.start()  # 合唱团团长、82岁的钱为民: the age sits between the title and the name
         chain: list[tuple[TitleSpan, str | None]] = []
         while len(chain) < 8:
             title = self.title_end.get(pos)
