@@ -26,6 +26,7 @@ from .write import dumps, to_article, write_atomic
 log = logging.getLogger("newsfacts")
 __version__ = "0.1.0"
 
+ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
 FACT_KINDS = ("figures", "dates", "people", "organizations", "events")
 _UNSAFE_ID = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
 
@@ -137,7 +138,7 @@ def _walk(folder: Path) -> tuple[list[Path], list[dict]]:
         for entry in entries:
             if entry.is_dir():
                 stack.append(entry)
-            elif entry.suffix.lower() == ".txt" and entry.is_file():
+            elif entry.suffix.lower() in ARTICLE_SUFFIXES and entry.is_file():
                 files.append(entry)
     return sorted(files), problems
 
@@ -186,9 +187,16 @@ def process_one(job: Job, out_dir: Path, resume: bool = False) -> dict:
         if previous is not None:
             return _result(previous, reused=True)
         text, decoding = decode(data)
+        reference, basis = job.reference_date, job.reference_basis
+        if job.path is not None and job.path.suffix.lower() in (".html", ".htm"):
+            stage = "html"
+            text, published, note = html_main_text(text)
+            decoding.append(note)
+            if reference is None and published is not None:
+                reference, basis = published, "metadata"
         stage = "extract"
         doc = Document(article_id=job.article_id, source=job.source, raw=text, cleaning=decoding)
-        article = to_article(run_stages(doc, job.reference_date, job.reference_basis))
+        article = to_article(run_stages(doc, reference, basis))
         article["provenance"] = stamp
         stage = "write"
         write_atomic(target, dumps(article))
@@ -200,6 +208,25 @@ def process_one(job: Job, out_dir: Path, resume: bool = False) -> dict:
         log.exception("internal error on %s", job.source)
         return {"error": _error(job.source, job.article_id, stage, type(exc).__name__, f"internal error: {exc}")}
     return _result(article)
+
+
+def html_main_text(page: str) -> tuple[str, date | None, dict]:
+    """Main text, title and publish date of an HTML page (trafilatura, the `html` extra)."""
+    try:
+        import trafilatura
+    except ImportError as exc:
+        raise InputError("HTML input needs trafilatura: pip install 'newsfacts[html]'", stage="html") from exc
+    found = trafilatura.bare_extraction(page, with_metadata=True)
+    if found is None or not (found.text or "").strip():
+        raise InputError("no article text found in the HTML page", stage="html")
+    published = None
+    if found.date:
+        try:
+            published = date.fromisoformat(str(found.date)[:10])
+        except ValueError:
+            published = None
+    text = f"{found.title}\n{found.text}" if found.title and not found.text.startswith(found.title) else found.text
+    return text, published, {"action": "extracted_html", "detail": {"tool": "trafilatura", "published": found.date}}
 
 
 def _result(article: dict, reused: bool = False) -> dict:

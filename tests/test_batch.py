@@ -130,3 +130,44 @@ def test_cli_validate_accepts_its_own_output(mixed_inputs, tmp_path, capsys):
     main(["run", str(mixed_inputs), "--out", str(out), "--quiet"])
     assert main(["validate", str(out)]) == 0
     assert "0 problem(s)" in capsys.readouterr().out
+
+
+def test_html_page_main_text_and_publish_date(tmp_path):
+    pytest.importorskip("trafilatura")
+    page = ("<html><head><title>t</title><meta property=\"article:published_time\" content=\"2021-02-10\"></head>"
+            "<body><nav>首页 新闻 体育</nav><article><h1>大兴区总工会送温暖</h1><p>2月3日，大兴区总工会共发放应急款143.59万元，"
+            "惠及91个患大病职工家庭，这是一段足够长的正文，让正文抽取器认为它是文章主体。</p></article><footer>版权所有</footer></body></html>")
+    write(tmp_path / "in", "page.html", page.encode())
+    out = tmp_path / "out"
+    assert process([tmp_path / "in"], out).written == 1
+    article = json.loads((out / "articles" / "page.json").read_text())
+    assert article["reference_date"] == {"value": "2021-02-10", "basis": "metadata", "evidence": article["reference_date"]["evidence"],
+                                         "granularity": article["reference_date"]["granularity"]}
+    assert "版权所有" not in article["text"]
+    assert [f["value"] for f in article["figures"] if f["kind"] == "money"] == [1435900.0]
+    assert {"2月3日": "2021-02-03"} == {d["text"]: d["value"]["start"] for d in article["dates"]}
+
+
+def test_jsonl_input_records(tmp_path):
+    lines = [json.dumps({"id": "../../evil", "text": SENTENCE, "publish_date": "2021-02-10"}, ensure_ascii=False),
+             "not json", json.dumps({"id": "b"})]
+    write(tmp_path, "batch.jsonl", "\n".join(lines).encode())
+    out = tmp_path / "out"
+    summary = process([tmp_path / "batch.jsonl"], out)
+    assert (summary.inputs, summary.written, summary.errors) == (3, 1, 2)
+    assert [p.name for p in (out / "articles").iterdir()] == ["evil.json"]
+    assert json.loads((out / "articles" / "evil.json").read_text())["reference_date"]["value"] == "2021-02-10"
+
+
+def test_resume_reuses_same_input_and_redoes_changed(tmp_path):
+    folder = tmp_path / "in"
+    write(folder, "a.txt", SENTENCE.encode())
+    write(folder, "b.txt", SENTENCE.encode())
+    out = tmp_path / "out"
+    process([folder], out, reference_date="2021-02-10")
+    first = (out / "articles" / "a.json").read_bytes()
+    write(folder, "b.txt", "3月5日，区总工会发放慰问金3万元。".encode())
+    summary = process([folder], out, reference_date="2021-02-10", resume=True)
+    assert (summary.written, summary.reused) == (2, 1)
+    assert (out / "articles" / "a.json").read_bytes() == first
+    assert "3万元" in (out / "articles" / "b.json").read_text()
