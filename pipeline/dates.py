@@ -47,7 +47,8 @@ SAME_YEAR_BIAS_DAYS = 150
 #   reference  the reference's own year and month, whatever the distance (JioNLP's default)
 READINGS = ("news", "future", "reference")
 SENTENCE_WINDOW = 200
-_PATTERN_ORDER = ("calendar", "numeric", "event_md", "year_range", "month_range", "decade", "week", "ordinal",
+TWO_DIGIT_YEAR_AHEAD = 10  # 24年 in 2021 is 2024; 33年 is 1933
+_PATTERN_ORDER = ("calendar", "range_day", "numeric", "event_md", "year_range", "month_range", "decade", "week", "ordinal",
                   "relative_day", "festival", "same_period")
 
 
@@ -213,7 +214,7 @@ def _candidates(text: str, rules: Rules) -> list[Match]:
                 parts = {k: v for k, v in parts.items() if k not in ("psuf", "since")}
             if end == m.start():
                 continue
-            match = Match(m.start(), end, f"date.{name}", parts)
+            match = Match(m.start(), end, "date.calendar" if name == "range_day" else f"date.{name}", parts)
             if _acceptable(match, text, rules):
                 found.append(match)
     return found
@@ -244,9 +245,12 @@ def _acceptable(match: Match, text: str, rules: Rules) -> bool:
 
 def _calendar_ok(match: Match, text: str, rules: Rules) -> bool:
     p = match.parts
-    has_year = any(k in p for k in ("rel_year", "year", "year_cn", "year2"))
+    has_year = any(k in p for k in ("rel_year", "year", "year_cn", "year2", "year2_cn"))
     has_month = any(k in p for k in ("rel_month", "month", "month_cn", "lunar_month"))
     has_day = any(k in p for k in ("day", "day_cn", "lunar_day"))
+    cn2 = p.get("year2_cn")
+    if cn2 and cn2[0] not in "零〇" and cn_year(cn2[1]) == cn_year(cn2[0]) + 1:
+        return False  # 三四年: three or four years, not 1934
     if "lunar_month" in p and "lunar" not in p and p["lunar_month"] not in _LUNAR_MONTHS:
         return False  # 二月 without 农历 is read by month_cn
     after_connector = text[max(0, match.start - 1):match.start] in ("至", "到", "-", "~")
@@ -279,7 +283,7 @@ def _calendar_ok(match: Match, text: str, rules: Rules) -> bool:
     return True
 
 
-_YEAR_KEYS = ("rel_year", "year", "year_cn", "year2")
+_YEAR_KEYS = ("rel_year", "year", "year_cn", "year2", "year2_cn")
 _MONTH_KEYS = ("rel_month", "month", "month_cn", "lunar_month")
 _ORDINAL_KEYS = ("ord", "ord_unit", "ord_wday", "last_unit", "last_wday")
 
@@ -305,7 +309,7 @@ def _suffix_level(suffix: str, parts: dict, rules: Rules) -> str | None:
     if entry["level"] == "after":
         if any(k in parts for k in ("rel_month", "month", "month_cn", "lunar_month")):
             return "month"
-        if any(k in parts for k in ("rel_year", "year", "year_cn", "year2")):
+        if any(k in parts for k in ("rel_year", "year", "year_cn", "year2", "year2_cn")):
             return "year"
         return None
     return entry["level"]
@@ -469,9 +473,9 @@ def _year_of(match: Match, parts: dict, ctx: Context) -> tuple[int | None, bool,
         return int(parts["year"]), True, None
     if "year_cn" in parts:
         return cn_year(parts["year_cn"]), True, None
-    if "year2" in parts:
-        short = int(parts["year2"])
-        return (2000 + short if short < 50 else 1900 + short), True, None
+    if "year2" in parts or "year2_cn" in parts:
+        short = int(parts["year2"]) if "year2" in parts else cn_year(parts["year2_cn"])
+        return _two_digit_year(short, ref), True, None
     if "rel_year" in parts:
         if ref.value is None:
             return None, False, "no reference date"
@@ -480,6 +484,12 @@ def _year_of(match: Match, parts: dict, ctx: Context) -> tuple[int | None, bool,
     if year is None:
         return None, False, "no year known"
     return year, False, None
+
+
+def _two_digit_year(short: int, ref: ReferenceDate) -> int:
+    """07年 -> 2007, 九零年 -> 1990: the latest such year at most TWO_DIGIT_YEAR_AHEAD after the reference."""
+    pivot = ref.value.year + TWO_DIGIT_YEAR_AHEAD if ref.value is not None else 2049
+    return 2000 + short if 2000 + short <= pivot else 1900 + short
 
 
 def _month_of(parts: dict, year: int, ctx: Context) -> tuple[int, int] | None:
@@ -858,7 +868,7 @@ def _resolve_span(match: Match, ctx: Context) -> Value:
     second_match: Match = match.extra["second"]
     parts = dict(second_match.parts)
     p1 = match.extra["first"].parts
-    if not any(k in parts for k in ("year", "year_cn", "year2", "rel_year")) and second_match.rule == "date.calendar":
+    if not any(k in parts for k in ("year", "year_cn", "year2", "year2_cn", "rel_year")) and second_match.rule == "date.calendar":
         parts["year"] = str(first.start.year)
         if not any(k in parts for k in ("month", "month_cn", "rel_month")) and "day" in parts or "day_cn" in parts:
             if not any(k in parts for k in ("month", "month_cn", "rel_month")):
@@ -867,7 +877,7 @@ def _resolve_span(match: Match, ctx: Context) -> Value:
     if second.end is None:
         return Value(None, None, "period", "span", second.reason)
     end = second.end
-    if end < first.start and not any(k in second_match.parts for k in ("year", "year_cn", "year2")):
+    if end < first.start and not any(k in second_match.parts for k in ("year", "year_cn", "year2", "year2_cn")):
         end = date(end.year + 1, end.month, end.day)  # 12月28日至1月3日 crosses a year
     granularity = first.granularity if first.granularity == second.granularity else "period"
     del p1
