@@ -25,7 +25,8 @@ log = logging.getLogger(__name__)
 
 ADMIN_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "街道", "地区", "省", "市", "区", "县", "州", "盟", "旗", "镇", "乡", "村")
 ADMIN_HEADS = "区市县省镇乡"  # 区总工会, 市委, 县政府: an abbreviation opens with the level of the place
-NAME_POS = {"n", "nt", "ns", "nz", "nrt", "j", "vn", "b", "an", "l", "eng", "ng", "nrfg"}
+NAME_POS = {"n", "nt", "ns", "nz", "nrt", "j", "vn", "b", "an", "l", "eng", "ng", "nrfg", "s"}
+PREPOSITION_CHARS = "在向对从由与给为被把将"  # 在城镇: a token opening with one of these ends a name
 _HAN = re.compile(r"^[\u4e00-\u9fffA-Za-z]+$")
 
 
@@ -45,6 +46,9 @@ class OrgLexicon:
     places: ahocorasick.Automaton
     extension_stops: frozenset[str]
     not_orgs: frozenset[str]
+    prefixes: frozenset[str]  # 市, 县, 某市: a level word written before an organization is part of it
+    verb_chars: frozenset[str]  # 进社区: a verb character glued to a suffix word
+    not_places: frozenset[str]
 
 
 def _automaton(words, source: str) -> ahocorasick.Automaton:
@@ -60,7 +64,7 @@ def _automaton(words, source: str) -> ahocorasick.Automaton:
 @lru_cache(maxsize=1)
 def lexicon() -> OrgLexicon:
     stop = load_yaml("orgs_stop.yaml")
-    for key in ("extension_stops", "not_orgs"):
+    for key in ("extension_stops", "not_orgs", "prefixes", "verb_chars_before_suffix", "not_places"):
         if not isinstance(stop.get(key), list):
             raise RulesError(f"rules/orgs_stop.yaml: {key!r} must be a list of words")
     return OrgLexicon(
@@ -69,6 +73,9 @@ def lexicon() -> OrgLexicon:
         places=_automaton(load_words("places.txt"), "places.txt"),
         extension_stops=frozenset(stop["extension_stops"]),
         not_orgs=frozenset(stop["not_orgs"]),
+        prefixes=frozenset(stop["prefixes"]),
+        verb_chars=frozenset("".join(stop["verb_chars_before_suffix"])),
+        not_places=frozenset(stop["not_places"]),
     )
 
 
@@ -129,7 +136,7 @@ def find_places(text: str, index: TokenIndex) -> list[OrgSpan]:
         spans.append(OrgSpan(start, grown, text[start:grown], "location", "place.gazetteer"))
     tokens = index.tokens
     for i, tok in enumerate(tokens):
-        if tok.pos == "ns" and len(tok.word) >= 2 and _HAN.match(tok.word):
+        if tok.pos == "ns" and len(tok.word) >= 2 and _HAN.match(tok.word) and tok.word not in lex.not_places:
             end = tok.end
             if i + 1 < len(tokens) and tokens[i + 1].word in ADMIN_SUFFIXES:
                 end = tokens[i + 1].end
@@ -158,13 +165,18 @@ def find_orgs(text: str, index: TokenIndex, places: list[OrgSpan]) -> list[OrgSp
     spans: list[OrgSpan] = []
     for start, end, _ in _longest_matches(lex.names, text):
         if index.is_start(start) and index.is_end(end):
+            start = _with_prefix(text, index, _through_places(start, place_at_end), lex)
             spans.append(OrgSpan(start, end, text[start:end], "organization", "org.gazetteer"))
     for _, end, suffix in _suffix_hits(lex, text, index):
         tok_i = index.by_end[end]
         word = index.tokens[tok_i].word
         if word in lex.not_orgs and len(word) > len(suffix):
             continue  # 部署, 全部: an ordinary word that happens to end in a suffix
-        start = _grow_left(index, tok_i, place_at_end, lex)
+        if len(word) == len(suffix) + 1 and word[0] in lex.verb_chars:
+            continue  # 进社区, 到医院: a verb glued to a bare suffix
+        if end - len(suffix) < index.tokens[tok_i].start and index.is_start(end - len(suffix)):
+            tok_i = index.by_start[end - len(suffix)]  # 司法鉴定|所: the suffix spans tokens
+        start = _with_prefix(text, index, _grow_left(index, tok_i, place_at_end, lex), lex)
         name = text[start:end]
         if name in lex.not_orgs or (start == index.tokens[tok_i].start and name == suffix):
             continue
@@ -185,7 +197,8 @@ def _suffix_hits(lex: OrgLexicon, text: str, index: TokenIndex):
         if not index.is_end(end):
             continue
         tok = index.tokens[index.by_end[end]]
-        if tok.pos.startswith(("v", "d", "p", "c", "u", "m", "q", "r")):
+        inside = end - len(suffix) >= tok.start
+        if inside and tok.pos.startswith(("v", "d", "p", "c", "u", "m", "q", "r")):
             continue
         if end not in best or len(suffix) > len(best[end][2]):
             best[end] = (end - len(suffix), end, suffix)
@@ -205,10 +218,24 @@ def _grow_left(index: TokenIndex, tok_i: int, place_at_end: dict[int, OrgSpan], 
         verb_in_name = tok.pos == "v" and i > 0 and tokens[i - 1].pos in ("ns", "nz")  # 河西|再生|水厂
         if (tok.pos not in NAME_POS and not verb_in_name) or tok.word in lex.extension_stops or not _HAN.match(tok.word):
             break
+        if tok.word[0] in PREPOSITION_CHARS and tok.pos not in ("ns", "nt"):
+            break  # 在城镇: a preposition the segmenter glued to a noun
         start = tok.start
         taken += 1
         i -= 1
     return _through_places(start, place_at_end)
+
+
+def _with_prefix(text: str, index: TokenIndex, start: int, lex: OrgLexicon) -> int:
+    """市红十字会, 县教育局, 某市中级人民法院, 向市|慈善总会: one level word before the name joins it."""
+    tok = index.token_at(start - 1) if start > 0 else None
+    if tok is None or tok.end != start:
+        return start
+    if tok.word in lex.prefixes:
+        return tok.start
+    if len(tok.word) == 2 and tok.word[1] in ADMIN_HEADS and tok.word[0] in PREPOSITION_CHARS:
+        return start - 1  # 向市: the segmenter glued the level word to a preposition
+    return start
 
 
 def _through_places(start: int, place_at_end: dict[int, OrgSpan]) -> int:
