@@ -325,6 +325,8 @@ def _figure_at(text: str, n: NumberSpan, by_start: dict[int, NumberSpan], rules:
         info, pos = found
         if info.word == "年" and _is_year(n):
             return None
+        if info.word in ("秒", "分") and before in ("时", "分", "点", ":"):  # 06时33分02.6秒 is a time
+            return None
         if n.bare and qualifier == "exact" and len(n.text) < 2:
             return None
         draft = _Draft(start, pos, value, value_max, qualifier, info.kind, info.unit, info.currency,
@@ -585,6 +587,8 @@ def _amount_without_currency(text: str) -> list[Figure]:
 def _subunits_only(text: str) -> Figure | None:
     """五毛, 2角, 两角五分, 五仙: cents and dimes written without 元 (only as a whole expression)."""
     rules = figure_rules()
+    if not text:
+        return None
     total, pos = 0.0, 0
     while pos < len(text):
         m = rules.subunit.match(text, pos) or re.match(r"([0-9]+|[二两三四五六七八九十]+)(分|仙)", text[pos:])
