@@ -237,13 +237,16 @@ def find_triggers(doc: Document, rules: EventRules, sentence: Sentence) -> list[
     by_start = {t.start: i for i, t in enumerate(sentence.tokens)}
     by_end = {t.end: i for i, t in enumerate(sentence.tokens)}
     triggers: list[Mention] = []
+    noun_end = -1  # end of the last trigger word read as a noun: 的救助帮扶 is one noun compound
     for match in rules.trigger_pattern.finditer(doc.match_text, sentence.start, sentence.end):
         first, last = by_start.get(match.start()), by_end.get(match.end())
         if first is None or last is None:
             continue
         following = sentence.tokens[last + 1].word if last + 1 < len(sentence.tokens) else ""
         preceding = sentence.tokens[first - 1].word if first > 0 else ""
-        if following in rules.modifier_heads or preceding in rules.noun_prefixes:
+        if following in rules.modifier_heads or preceding in rules.noun_prefixes \
+                or (noun_end >= 0 and _adjacent(doc, noun_end, match.start(), rules)):
+            noun_end = match.end()
             continue
         if triggers and _adjacent(doc, triggers[-1].end, match.start(), rules):
             continue

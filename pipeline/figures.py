@@ -431,8 +431,7 @@ def _finish(text: str, draft: _Draft, rules: FigureRules) -> _Draft:
     if suf:
         qual, end = suf
         if qual == "range":
-            draft.per_unit = True
-            draft.end = end
+            draft.per_unit = True  # the span stays the amount itself (1000元到50000元), as annotated
         elif draft.qualifier in ("exact",) or (draft.qualifier == qual):
             draft.qualifier, draft.end = qual, end
     return draft

@@ -175,14 +175,19 @@ def _unsigned(s: str) -> float | None:
     return None if value is None else value * latin
 
 
+_DIGIT_MIX = re.compile(r"[零〇一二两三四五六七八九][0-9]|[0-9][零〇一二两三四五六七八九]")
+
+
 def _chinese(s: str) -> float | None:
     """Chinese or mixed numeral: cn2an first, the section parser where cn2an has a gap."""
+    if _DIGIT_MIX.search(s):  # 五21: a Chinese digit against an Arabic one is no numeral
+        return None
     if s in ("十百千万亿兆") or re.fullmatch(r"[十百千万亿兆]+", s) and len(s) > 1 and s[0] != "十":
         # a bare multiplier (百, 千万): one of it
         s = "一" + s
     try:
         return float(cn2an.cn2an(s, "smart"))
-    except ValueError:
+    except (ValueError, KeyError):  # cn2an raises KeyError on some mixed forms (五21)
         pass
     return _sections(s)
 

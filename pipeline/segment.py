@@ -15,6 +15,7 @@ from .model import Document, Token
 from .rules import load_yaml
 
 _SENTENCE_END = re.compile(r"[。！？!?；;]+[”’」』)）]*|\n+")
+_CLAUSE_END = re.compile(r"[，,、：:]")
 
 
 @lru_cache(maxsize=1)
@@ -43,18 +44,32 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans: ends at 。！？； (with closing quotes) or a line break."""
+def split_sentences(text: str, max_chars: int | None = None) -> list[tuple[int, int]]:
+    """Sentence spans: ends at 。！？； (with closing quotes) or a line break.
+
+    A run longer than max_chars (rules/segmentation.yaml; scraped pages can hold a million
+    characters without a full stop) is cut at its last clause mark before the limit, or at the
+    limit, so that every later per-sentence step stays bounded.
+    """
+    limit = max_chars or load_yaml("segmentation.yaml")["max_sentence_chars"]
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
         end = match.end() if not match.group().startswith("\n") else match.start()
-        if text[start:end].strip():
-            spans.append((start, end))
+        spans += _bounded(text, start, end, limit)
         start = match.end()
-    if text[start:].strip():
-        spans.append((start, len(text)))
+    spans += _bounded(text, start, len(text), limit)
     return spans
+
+
+def _bounded(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]]:
+    pieces: list[tuple[int, int]] = []
+    while end - start > limit:
+        cut = max((m.end() for m in _CLAUSE_END.finditer(text, start + limit // 2, start + limit)), default=start + limit)
+        pieces.append((start, cut))
+        start = cut
+    pieces.append((start, end))
+    return [(s, e) for s, e in pieces if text[s:e].strip()]
 
 
 def segment(doc: Document) -> Document:

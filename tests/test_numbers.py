@@ -70,3 +70,8 @@ def test_numbers_rules_compile():
 def test_parse_number_round_trips_arabic(n):
     assert parse_number(str(n)) == n
     assert parse_number(f"{n:,}") == n
+
+
+def test_parse_number_survives_cn2an_key_error():
+    # cn2an's smart mode raised KeyError on this mixed form (found by the property test)
+    assert parse_number("五21") is None
