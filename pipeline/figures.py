@@ -12,6 +12,7 @@ made it (`figure.<kind>.<shape>`). `parse_money` resolves one money expression o
 """
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 from dataclasses import dataclass
@@ -41,7 +42,9 @@ class UnitInfo:
 
 @dataclass(frozen=True)
 class FigureRules:
-    prefix: tuple[tuple[str, str], ...]  # longest first
+    prefix: dict[str, str]
+    prefix_re: re.Pattern  # any prefix qualifier ending at the end of a slice, longest first
+    prefix_width: int
     fuzzy: dict[str, str]
     suffix: re.Pattern
     suffix_qualifiers: dict[str, str]
@@ -54,10 +57,13 @@ class FigureRules:
     subunit: re.Pattern
     units: dict[str, UnitInfo]
     unit: re.Pattern
+    unit_shorter: dict[str, re.Pattern | None]  # unit word -> the units it starts with (人次 -> 人)
     not_before: dict[str, tuple[str, ...]]
     only_before: dict[str, tuple[str, ...]]
     zones: re.Pattern
+    zone_markers: tuple[str, ...]  # every zone contains one of these; text without any skips the search
     script: dict[int, int]
+    script_chars: re.Pattern
     arabic_only: frozenset[str]
     article_words: frozenset[str]
     per_unit: re.Pattern
@@ -124,8 +130,14 @@ def figure_rules() -> FigureRules:
     currency_prefixes = {str(k): str(v) for k, v in _mapping(spec, "currency_prefixes", src).items()}
     subunits = {str(k): float(v) for k, v in _mapping(uspec, "money_subunits", usrc).items()}
     stop = load_words("figures_stoplist.txt")
+    shorter = {w: [u for u in units if w.startswith(u) and u != w] for w in units}
+    script = {str(k): str(v) for k, v in _mapping(spec, "script_variants", src).items()}
+    if any(len(k) != 1 or len(v) != 1 for k, v in script.items()):
+        raise RulesError(f"{src}: script_variants must map one character to one character")
     return FigureRules(
-        prefix=tuple(sorted(quals["prefix_qualifiers"].items(), key=lambda kv: -len(kv[0]))),
+        prefix=quals["prefix_qualifiers"],
+        prefix_re=re.compile(f"(?:{alternation(quals['prefix_qualifiers'])})$"),
+        prefix_width=max(map(len, quals["prefix_qualifiers"])),
         fuzzy=quals["fuzzy_qualifiers"],
         suffix=re.compile(f"[ ]?(?:{alternation(quals['suffix_qualifiers'])})"),
         suffix_qualifiers=quals["suffix_qualifiers"],
@@ -139,16 +151,38 @@ def figure_rules() -> FigureRules:
         subunit=re.compile(f"(?:[0-9]+|[{_CN_NUMERAL_CHARS}])(?:{alternation(subunits)})"),
         units=units,
         unit=re.compile(f"[ ]?(?:{alternation(units)})"),
+        unit_shorter={w: re.compile(f"[ ]?(?:{alternation(ws)})") if ws else None for w, ws in shorter.items()},
         not_before=not_before,
         only_before={str(k): tuple(str(w) for w in v) for k, v in (uspec.get("only_before") or {}).items()},
         zones=re.compile("|".join(f"(?:{z})" for z in _words(spec, "no_figure_zones", src))),
-        script=str.maketrans({str(k): str(v) for k, v in _mapping(spec, "script_variants", src).items()}),
+        zone_markers=tuple(_words(spec, "no_figure_zone_markers", src)),
+        script={ord(k): ord(v) for k, v in script.items()},
+        script_chars=re.compile(f"[{''.join(script)}]"),
         arabic_only=frozenset(_words(uspec, "arabic_only", usrc)),
         article_words=articles,
         per_unit=re.compile(alternation(_words(spec, "per_unit_cues", src))),
         subject_cut=re.compile(alternation(_words(spec, "subject_cut", src))),
         stoplist=re.compile(alternation(stop)),
     )
+
+
+_YEAR_ARABIC = re.compile(r"[12][0-9]{3}|0[0-9]")
+_YEAR_CHINESE = re.compile(r"[〇○零一二三四五六七八九]{2,4}")
+_HAS_BIG = re.compile(r"[万亿兆萬億kKwWM]")
+_BIG_TAIL = re.compile(r"(.*?)([万亿兆萬億]+|[kKwWM])")
+_SMALL_TAIL = re.compile(r"([0-9一二两三四五六七八九])([十百千拾佰仟])")
+_CODE_BEFORE = re.compile(r"[A-Za-z0-9_/.#-]")
+_CODE_AFTER = re.compile(r"[A-Za-z_#]")
+_PER_MILLE_BEFORE = re.compile(r"(?<![一二两三四五六七八九十0-9])([百千万佰仟])[ ]{0,2}分[ ]{0,2}之[ ]{0,2}$")
+_LATIN_END = re.compile(r"[kKwWM]$")
+_BIG_AFTER_FUZZY = re.compile(r"[万亿]{1,2}")
+_ARABIC = re.compile(r"[0-9]")
+_CN_BIG = re.compile(r"[万亿萬億]")
+_ARABIC_RUN = re.compile(r"[0-9]+")
+_RACE_MIN_SEC = re.compile(r"分([0-9]{1,2})秒(?:([0-9]{2})(?![0-9]))?")
+_RACE_SEC = re.compile(r"秒([0-9]{2})(?![0-9])")
+_KUAI_DIME = re.compile(f"(零?)([一二两三四五六七八九])(?![{_CN_NUMERAL_CHARS}])")
+_CLAUSE_MARK = re.compile(r"[，。；;！？!?\n,：:]")
 
 
 # ---------------------------------------------------------------- units and qualifiers
@@ -162,22 +196,21 @@ def _unit_at(text: str, pos: int, rules: FigureRules) -> tuple[UnitInfo, int] | 
         info = rules.units[word]
         after = text[m.end() : m.end() + 4]
         only = rules.only_before.get(word)
-        allowed = not any(after.startswith(w) for w in rules.not_before.get(word, ()))
-        if allowed and (only is None or any(after.startswith(w) for w in only)):
+        allowed = not after.startswith(rules.not_before.get(word, ()))
+        if allowed and (only is None or after.startswith(only)):
             return info, m.end()
-        # a shorter unit may still fit (人次 refused -> try 人)
-        shorter = [u for u in rules.units if word.startswith(u) and u != word]
-        if not shorter:
+        shorter = rules.unit_shorter[word]  # a shorter unit may still fit (人次 refused -> try 人)
+        if shorter is None:
             return None
-        m = re.compile(f"[ ]?(?:{alternation(shorter)})").match(text, pos)
+        m = shorter.match(text, pos)
     return None
 
 
 def _prefix_qualifier(text: str, start: int, rules: FigureRules) -> tuple[str, int] | None:
-    for word, qual in rules.prefix:
-        if text.endswith(word, 0, start):
-            return qual, start - len(word)
-    return None
+    m = rules.prefix_re.search(text, max(0, start - rules.prefix_width), start)
+    if not m:
+        return None
+    return rules.prefix[m.group()], m.start()
 
 
 def _suffix_qualifier(text: str, pos: int, kind: str, rules: FigureRules) -> tuple[str, int] | None:
@@ -193,9 +226,7 @@ def _suffix_qualifier(text: str, pos: int, kind: str, rules: FigureRules) -> tup
 
 def _is_year(n: NumberSpan) -> bool:
     raw = n.text.strip()
-    if re.fullmatch(r"[12][0-9]{3}", raw) or re.fullmatch(r"0[0-9]", raw):
-        return True
-    return bool(re.fullmatch(r"[〇○零一二三四五六七八九]{2,4}", raw))
+    return _YEAR_ARABIC.fullmatch(raw) is not None or _YEAR_CHINESE.fullmatch(raw) is not None
 
 
 def _pair_range(n: NumberSpan) -> tuple[float, float] | None:
@@ -217,11 +248,11 @@ def _pair_range(n: NumberSpan) -> tuple[float, float] | None:
 
 def _shared_multiplier(first: NumberSpan, second: NumberSpan) -> float:
     """20-30万 -> 20 takes 万; 5000至3万 keeps 5000. Returns the factor for the first number."""
-    if re.search(r"[万亿兆萬億kKwWM]", first.text):
+    if _HAS_BIG.search(first.text):
         return 1.0
-    m = re.fullmatch(r"(.*?)([万亿兆萬億]+|[kKwWM])", second.text.strip())
+    m = _BIG_TAIL.fullmatch(second.text.strip())
     if not m:
-        m = re.fullmatch(r"([0-9一二两三四五六七八九])([十百千拾佰仟])", second.text.strip())
+        m = _SMALL_TAIL.fullmatch(second.text.strip())
     if not m:
         return 1.0
     base = parse_number(m.group(1))
@@ -253,7 +284,7 @@ def _figure_at(text: str, n: NumberSpan, by_start: dict[int, NumberSpan], rules:
     start = n.start
     before = text[max(0, start - 1) : start]
     after_num = text[n.end : n.end + 1]
-    if before == "第" or re.match(r"[A-Za-z0-9_/.#-]", before) or re.match(r"[A-Za-z_#]", after_num):
+    if before == "第" or _CODE_BEFORE.match(before) or _CODE_AFTER.match(after_num):
         return None
 
     qualifier = n.qualifier
@@ -265,7 +296,7 @@ def _figure_at(text: str, n: NumberSpan, by_start: dict[int, NumberSpan], rules:
     pos = n.end
 
     # 百分之三十五, 千分之2.4
-    pct = re.search(r"(?<![一二两三四五六七八九十0-9])([百千万佰仟])[ ]{0,2}分[ ]{0,2}之[ ]{0,2}$", text[max(0, start - 9) : start])
+    pct = _PER_MILLE_BEFORE.search(text[max(0, start - 9) : start])
     if pct or fraction:
         if pct:
             start -= len(pct.group())
@@ -280,7 +311,7 @@ def _figure_at(text: str, n: NumberSpan, by_start: dict[int, NumberSpan], rules:
                        qualifier, "percent", "%", rule="figure.percent.fraction" if fraction else "figure.percent.chinese")
         return _finish(text, draft, rules)
 
-    if re.search(r"[kKwWM]$", n.text) and not rules.unit.match(text, n.end):
+    if _LATIN_END.search(n.text) and not rules.unit.match(text, n.end):
         return None
     if before and before in "×xX*":  # 4×100米 names an event, not a distance
         return None
@@ -305,7 +336,7 @@ def _figure_at(text: str, n: NumberSpan, by_start: dict[int, NumberSpan], rules:
     # 余/多/几/来 then an optional 万/亿 (十几万人, 116万余元)
     fz = text[pos : pos + 1]
     if fz in rules.fuzzy and (value_max is None or qualifier != "range"):
-        rest = re.match(r"[万亿]{1,2}", text[pos + 1 : pos + 3])
+        rest = _BIG_AFTER_FUZZY.match(text, pos + 1, pos + 3)
         if rest or _unit_at(text, pos + 1, rules):
             qualifier = rules.fuzzy[fz]
             pos += 1
@@ -315,7 +346,7 @@ def _figure_at(text: str, n: NumberSpan, by_start: dict[int, NumberSpan], rules:
                 pos += len(rest.group())
 
     found = _unit_at(text, pos, rules)
-    if found and found[0].word in rules.arabic_only and not re.match(r"[0-9]", n.text):
+    if found and found[0].word in rules.arabic_only and not _ARABIC.match(n.text):
         return None
     compound = _compound_duration(text, n, pos, found, by_start)
     if compound:
@@ -361,7 +392,7 @@ def _figure_at(text: str, n: NumberSpan, by_start: dict[int, NumberSpan], rules:
         draft = _Draft(cur_prefix.start(), pos, value, value_max, qualifier, "money",
                        "元" if code == "CNY" else cur_prefix.group().strip(), code, rule="figure.money.prefix")
         return _finish(text, draft, rules)
-    if re.search(r"[0-9]", n.text) and re.search(r"[万亿萬億]", n.text) and not n.bare:
+    if _ARABIC.search(n.text) and _CN_BIG.search(n.text) and not n.bare:
         draft = _Draft(start, pos, value, value_max, qualifier, "count", "", rule="figure.count.bare_large")
         return _finish(text, draft, rules)
     return None
@@ -370,20 +401,18 @@ def _figure_at(text: str, n: NumberSpan, by_start: dict[int, NumberSpan], rules:
 def _compound_duration(text: str, n: NumberSpan, pos: int, found, by_start) -> _Draft | None:
     """十二年零一个月 -> 145 months; 3分27秒46 -> 207.46 s; 45秒92 -> 45.92 s (race times)."""
     if found and found[0].word == "年":
-        m = re.match(r"零?", text[found[1] :])
-        nxt = by_start.get(found[1]) or by_start.get(found[1] + len(m.group()))
+        zero = 1 if text.startswith("零", found[1]) else 0
+        nxt = by_start.get(found[1]) or by_start.get(found[1] + zero)
         if nxt and text.startswith("个月", nxt.end):
             return _Draft(n.start, nxt.end + 2, n.value * 12 + nxt.value, kind="duration", unit="月",
                           rule="figure.duration.compound")
-        if nxt is None and m.group() and text[found[1] + 1 : found[1] + 2] in "一二三四五六七八九十":
-            pass
-    if not re.fullmatch(r"[0-9]+", n.text) or text[n.start - 1 : n.start] in ("时", "点", ":"):
+    if not _ARABIC_RUN.fullmatch(n.text) or text[n.start - 1 : n.start] in ("时", "点", ":"):
         return None
-    m = re.compile(r"分([0-9]{1,2})秒(?:([0-9]{2})(?![0-9]))?").match(text, pos)
+    m = _RACE_MIN_SEC.match(text, pos)
     if m:
         seconds = n.value * 60 + float(m.group(1)) + (float("0." + m.group(2)) if m.group(2) else 0)
         return _Draft(n.start, m.end(), seconds, kind="duration", unit="秒", rule="figure.duration.race_time")
-    m = re.compile(r"秒([0-9]{2})(?![0-9])").match(text, pos)
+    m = _RACE_SEC.match(text, pos)
     if m:
         return _Draft(n.start, m.end(), n.value + float("0." + m.group(1)), kind="duration", unit="秒",
                       rule="figure.duration.race_time")
@@ -406,7 +435,7 @@ def _money_extras(text: str, draft: _Draft, rules: FigureRules) -> None:
             pos, added = m.end(), True
             m = rules.subunit.match(text, pos)
         if not added and text[pos - 1 : pos] in ("块", "蚊"):  # 三块五 = 3.5, 三块零四 = 3.04
-            m = re.match(f"(零?)([一二两三四五六七八九])(?![{_CN_NUMERAL_CHARS}])", text[pos : pos + 3])
+            m = _KUAI_DIME.match(text[pos : pos + 3])
             if m and not rules.unit.match(text, pos + len(m.group())):
                 draft.value += (parse_number(m.group(2)) or 0) / (100 if m.group(1) else 10)
                 pos += len(m.group())
@@ -447,41 +476,90 @@ def find_figures(text: str, tokens: list[Token] | None = None) -> list[Figure]:
     """
     rules = figure_rules()
     numbers = find_numbers(text)
-    view = text.translate(rules.script)  # same length: 個百分點 matched as 个百分点
+    # same length: 個百分點 matched as 个百分点 (most articles have no variant: no copy then)
+    view = text.translate(rules.script) if rules.script_chars.search(text) else text
     by_start = {n.start: n for n in numbers}
-    stopped = [m.span() for m in rules.stoplist.finditer(view)] + [m.span() for m in rules.zones.finditer(view)]
+    stop_starts, stop_ends = _merged(sorted(m.span() for m in _stopped(view, rules)))
+    words = _WordIndex(text, tokens) if tokens else None
     drafts: list[_Draft] = []
     taken = 0
     for n in numbers:
-        if n.start < taken or any(a <= n.start < b for a, b in stopped):
+        if n.start < taken:
+            continue
+        i = bisect.bisect_right(stop_starts, n.start) - 1
+        if i >= 0 and n.start < stop_ends[i]:
             continue
         draft = _figure_at(view, n, by_start, rules)
         if draft is None or draft.start < taken:
             continue
-        if tokens and not _respects_words(text, n, draft, tokens):
+        if words is not None and not words.respected(n, draft):
             continue
         drafts.append(draft)
         taken = draft.end
     drafts = _drop_articles(view, drafts)
-    return [_to_figure(text, view, d, rules) for d in drafts]
+    return [_to_figure(text, view, d, rules, words) for d in drafts]
 
 
-def _respects_words(text: str, n: NumberSpan, draft: _Draft, tokens: list[Token]) -> bool:
-    """False when a Chinese numeral starts inside a word (李四|人) or its unit ends inside one (三元|里)."""
-    if not re.match(f"[{_CN_NUMERAL_CHARS}]", n.text):
-        return True
-    for tok in tokens:
-        if tok.start < n.start < tok.end:
-            head = text[tok.start : n.start]
-            if not all(ch in _CN_NUMERAL_CHARS or ch in "约近超过余多第" for ch in head):
-                return False
-        if tok.start < draft.end < tok.end:
+def _stopped(view: str, rules: FigureRules):
+    """Stop-list words and no-figure zones (web and e-mail addresses) in the text."""
+    yield from rules.stoplist.finditer(view)
+    if any(marker in view for marker in rules.zone_markers):
+        yield from rules.zones.finditer(view)
+
+
+def _merged(spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """Sorted spans merged where they overlap: parallel lists of starts and ends."""
+    starts: list[int] = []
+    ends: list[int] = []
+    for a, b in spans:
+        if ends and a < ends[-1]:
+            ends[-1] = max(ends[-1], b)
+        else:
+            starts.append(a)
+            ends.append(b)
+    return starts, ends
+
+
+_CN_NUMERAL_START = re.compile(f"[{_CN_NUMERAL_CHARS}]")
+_HAN = re.compile("[\u4e00-\u9fff]")
+_HEAD_OK = frozenset(_CN_NUMERAL_CHARS + "约近超过余多第")
+_TAIL_OK = frozenset(_CN_NUMERAL_CHARS + "余多以左上内后前来间")
+
+
+class _WordIndex:
+    """The tokens of one text, indexed by offset once per call (bisect instead of a scan)."""
+
+    def __init__(self, text: str, tokens: list[Token]):
+        self.text = text
+        self.tokens = tokens
+        self.starts = [t.start for t in tokens]
+
+    def at(self, pos: int) -> int:
+        """Index of the token holding character pos (-1 before the first)."""
+        return bisect.bisect_right(self.starts, pos) - 1
+
+    def containing(self, pos: int) -> Token | None:
+        """The token that pos falls strictly inside (not at its start), or None."""
+        i = self.at(pos)
+        if i < 0:
+            return None
+        tok = self.tokens[i]
+        return tok if tok.start < pos < tok.end else None
+
+    def respected(self, n: NumberSpan, draft: _Draft) -> bool:
+        """False when a Chinese numeral starts inside a word (李四|人) or its unit ends inside one (三元|里)."""
+        if not _CN_NUMERAL_START.match(n.text):
+            return True
+        text = self.text
+        tok = self.containing(n.start)
+        if tok is not None and not set(text[tok.start : n.start]) <= _HEAD_OK:
+            return False
+        tok = self.containing(draft.end)
+        if tok is not None:
             tail = text[draft.end : tok.end]
-            if re.match(f"[\u4e00-\u9fff]", tail) and tail[0] not in _CN_NUMERAL_CHARS + "余多以左上内后前来间":
+            if _HAN.match(tail) and tail[0] not in _TAIL_OK:
                 return False
-        if tok.start > draft.end:
-            break
-    return True
+        return True
 
 
 def _drop_articles(text: str, drafts: list[_Draft]) -> list[_Draft]:
@@ -499,9 +577,10 @@ def _drop_articles(text: str, drafts: list[_Draft]) -> list[_Draft]:
 
 
 def _clause_before(text: str, start: int) -> str:
-    m = re.search(r"[，。；;！？!?\n,：:]", text[max(0, start - 40) : start][::-1])
+    """Up to 40 characters before start, from the last clause mark on."""
     window = text[max(0, start - 40) : start]
-    return window if not m else window[len(window) - m.start() :]
+    marks = list(_CLAUSE_MARK.finditer(window))
+    return window if not marks else window[marks[-1].end() :]
 
 
 def _subject(text: str, d: _Draft, rules: FigureRules) -> str | None:
@@ -521,7 +600,7 @@ def _subject(text: str, d: _Draft, rules: FigureRules) -> str | None:
     return phrase or None
 
 
-def _to_figure(text: str, view: str, d: _Draft, rules: FigureRules) -> Figure:
+def _to_figure(text: str, view: str, d: _Draft, rules: FigureRules, words: _WordIndex | None = None) -> Figure:
     clause = _clause_before(view, d.start)
     per_unit = d.per_unit or bool(rules.per_unit.search(clause[-12:]))
     return Figure(
