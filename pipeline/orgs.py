@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import logging
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
+from typing import Callable
 from functools import lru_cache
 
 import ahocorasick
@@ -27,6 +29,8 @@ ADMIN_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "街
 ADMIN_HEADS = "区市县省镇乡"  # 区总工会, 市委, 县政府: an abbreviation opens with the level of the place
 NAME_POS = {"n", "nt", "ns", "nz", "nrt", "j", "vn", "b", "an", "l", "eng", "ng", "nrfg", "s"}
 PREPOSITION_CHARS = "在向对从由与给为被把将"  # 在城镇: a token opening with one of these ends a name
+_LEVEL_COMMITTEE = re.compile(f"[{ADMIN_HEADS}]委")  # 区委, 市委: one token
+NAMED_TAGS = frozenset({"nr", "nrfg", "nrt", "ns", "nt"})  # the tags TokenIndex.tagged serves
 _HAN = re.compile(r"^[\u4e00-\u9fffA-Za-z]+$")
 
 
@@ -42,8 +46,8 @@ class OrgSpan:
 @dataclass(frozen=True)
 class OrgLexicon:
     suffixes: ahocorasick.Automaton
-    names: ahocorasick.Automaton
-    places: ahocorasick.Automaton
+    names: re.Pattern  # leftmost-longest, see trie_regex
+    places: re.Pattern
     extension_stops: frozenset[str]
     not_orgs: frozenset[str]
     prefixes: frozenset[str]  # 市, 县, 某市: a level word written before an organization is part of it
@@ -69,8 +73,8 @@ def lexicon() -> OrgLexicon:
             raise RulesError(f"rules/orgs_stop.yaml: {key!r} must be a list of words")
     return OrgLexicon(
         suffixes=_automaton(load_words("orgs_suffixes.txt"), "orgs_suffixes.txt"),
-        names=_automaton(load_words("orgs_names.txt"), "orgs_names.txt"),
-        places=_automaton(load_words("places.txt"), "places.txt"),
+        names=trie_regex(load_words("orgs_names.txt"), "orgs_names.txt"),
+        places=trie_regex(load_words("places.txt"), "places.txt"),
         extension_stops=frozenset(stop["extension_stops"]),
         not_orgs=frozenset(stop["not_orgs"]),
         prefixes=frozenset(stop["prefixes"]),
@@ -79,25 +83,55 @@ def lexicon() -> OrgLexicon:
     )
 
 
-def _longest_matches(auto: ahocorasick.Automaton, text: str) -> list[tuple[int, int, str]]:
+def trie_regex(words, source: str) -> re.Pattern:
+    """A regex of the words shaped as their trie (北京(?:市)?…), so that finditer yields the
+    leftmost-longest non-overlapping matches, one branch per character, in C."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    if not trie:
+        raise RulesError(f"rules file {source} holds no entries")
+
+    def pattern(node: dict) -> str:
+        leaves = [re.escape(ch) for ch, sub in sorted(node.items()) if ch and list(sub) == [""]]
+        branches = [re.escape(ch) + pattern(sub) for ch, sub in sorted(node.items()) if ch and list(sub) != [""]]
+        if leaves:
+            branches.append(leaves[0] if len(leaves) == 1 else "[" + "".join(leaves) + "]")
+        if not branches:
+            return ""
+        body = "(?:" + "|".join(branches) + ")"
+        return body + "?" if "" in node else body
+
+    return re.compile(pattern(trie))
+
+
+def _longest_matches(words: re.Pattern, text: str) -> list[tuple[int, int, str]]:
     """Non-overlapping matches, leftmost-longest."""
-    hits = sorted(((end + 1 - len(w), end + 1, w) for end, w in auto.iter(text)), key=lambda h: (h[0], -h[1]))
-    out: list[tuple[int, int, str]] = []
-    last = -1
-    for start, end, word in hits:
-        if start >= last:
-            out.append((start, end, word))
-            last = end
-    return out
+    return [(m.start(), m.end(), m.group()) for m in words.finditer(text)]
 
 
 class TokenIndex:
-    """Which token starts/ends at an offset, for word-boundary checks."""
+    """Which token starts/ends at an offset, for word-boundary checks. Built once per document."""
 
     def __init__(self, tokens: list[Token]):
         self.tokens = tokens
         self.by_start = {t.start: i for i, t in enumerate(tokens)}
         self.by_end = {t.end: i for i, t in enumerate(tokens)}
+        self._ends = [t.end for t in tokens]
+        self._tagged: dict[str, list[int]] | None = None
+
+    def tagged(self, *tags: str) -> list[int]:
+        """Indexes of the tokens tagged with one of tags (names, places, organizations), in order."""
+        if self._tagged is None:
+            self._tagged = {tag: [] for tag in NAMED_TAGS}
+            for i in [i for i, t in enumerate(self.tokens) if t.pos in NAMED_TAGS]:
+                self._tagged[self.tokens[i].pos].append(i)
+        if len(tags) == 1:
+            return self._tagged[tags[0]]
+        return sorted(i for tag in tags for i in self._tagged[tag])
 
     def is_start(self, offset: int) -> bool:
         return offset in self.by_start
@@ -105,38 +139,72 @@ class TokenIndex:
     def is_end(self, offset: int) -> bool:
         return offset in self.by_end
 
+    def first_ending_after(self, offset: int) -> int:
+        """Index of the first token that ends after offset (the token holding offset, if any)."""
+        return bisect_right(self._ends, offset)
+
     def token_at(self, offset: int) -> Token | None:
-        lo, hi = 0, len(self.tokens)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if self.tokens[mid].end <= offset:
-                lo = mid + 1
-            else:
-                hi = mid
-        return self.tokens[lo] if lo < len(self.tokens) and self.tokens[lo].start <= offset else None
+        i = bisect_right(self._ends, offset)
+        return self.tokens[i] if i < len(self.tokens) and self.tokens[i].start <= offset else None
+
+
+class WordSet:
+    """Literal words looked up at an offset: the longest word that starts at, or ends at, a position.
+
+    Words are grouped by their first and last character, so a lookup reads one small group
+    (usually empty) instead of looping startswith over every word.
+    """
+
+    def __init__(self, words):
+        self.words = frozenset(words)
+        longest_first = sorted(self.words, key=len, reverse=True)
+        self.by_first: dict[str, tuple[str, ...]] = {}
+        self.by_last: dict[str, tuple[str, ...]] = {}
+        for word in longest_first:
+            self.by_first[word[0]] = self.by_first.get(word[0], ()) + (word,)
+            self.by_last[word[-1]] = self.by_last.get(word[-1], ()) + (word,)
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.words
+
+    def starting_at(self, text: str, pos: int) -> str | None:
+        """The longest word written at text[pos:], else None."""
+        for word in self.by_first.get(text[pos:pos + 1], ()):
+            if text.startswith(word, pos):
+                return word
+        return None
+
+    def ending_at(self, text: str, pos: int) -> str | None:
+        """The longest word written right before text[pos], else None."""
+        for word in self.by_last.get(text[pos - 1:pos] if pos > 0 else "", ()):
+            if pos >= len(word) and text.startswith(word, pos - len(word)):
+                return word
+        return None
+
+
+_ADMIN_SUFFIX_SET = WordSet(ADMIN_SUFFIXES)
 
 
 def _grow_admin(text: str, end: int) -> int:
     """Extend a place name over the administrative suffix written right after it."""
-    for suffix in ADMIN_SUFFIXES:
-        if text.startswith(suffix, end):
-            return end + len(suffix)
-    return end
+    suffix = _ADMIN_SUFFIX_SET.starting_at(text, end)
+    return end + len(suffix) if suffix is not None else end
 
 
 def find_places(text: str, index: TokenIndex) -> list[OrgSpan]:
     lex = lexicon()
     spans: list[OrgSpan] = []
     for start, end, _ in _longest_matches(lex.places, text):
-        if not index.is_start(start) and not _inside_place_token(index, start):
+        if start not in index.by_start:
             continue
         grown = _grow_admin(text, end)
         if not (index.is_end(grown) or index.is_end(end)):
             continue
         spans.append(OrgSpan(start, grown, text[start:grown], "location", "place.gazetteer"))
     tokens = index.tokens
-    for i, tok in enumerate(tokens):
-        if tok.pos == "ns" and len(tok.word) >= 2 and _HAN.match(tok.word) and tok.word not in lex.not_places:
+    for i in index.tagged("ns"):
+        tok = tokens[i]
+        if len(tok.word) >= 2 and _HAN.match(tok.word) and tok.word not in lex.not_places:
             end = tok.end
             if i + 1 < len(tokens) and tokens[i + 1].word in ADMIN_SUFFIXES:
                 end = tokens[i + 1].end
@@ -145,18 +213,27 @@ def find_places(text: str, index: TokenIndex) -> list[OrgSpan]:
     return _drop_nested(spans)
 
 
-def _inside_place_token(index: TokenIndex, start: int) -> bool:
-    tok = index.token_at(start)
-    return tok is not None and tok.pos == "ns" and tok.start == start
-
-
 def _drop_nested(spans: list[OrgSpan]) -> list[OrgSpan]:
     """Keep the longest of overlapping spans (earlier start wins a tie)."""
-    out: list[OrgSpan] = []
-    for span in sorted(spans, key=lambda s: (-(s.end - s.start), s.start)):
-        if all(span.end <= o.start or span.start >= o.end for o in out):
-            out.append(span)
-    return sorted(out, key=lambda s: s.start)
+    ranked = sorted(spans, key=lambda s: (-(s.end - s.start), s.start))
+    return sorted(first_disjoint(ranked, lambda s: (s.start, s.end)), key=lambda s: s.start)
+
+
+def first_disjoint(ranked: list, bounds: Callable) -> list:
+    """The items, in their order of preference, that overlap no item kept before them.
+
+    bounds(item) -> (start, end); one mark per character, so the cost is linear in the spans.
+    """
+    if not ranked:
+        return []
+    taken = bytearray(max(bounds(item)[1] for item in ranked))
+    out = []
+    for item in ranked:
+        start, end = bounds(item)
+        if taken.find(1, start, end) < 0:
+            taken[start:end] = b"\x01" * (end - start)
+            out.append(item)
+    return out
 
 
 def find_orgs(text: str, index: TokenIndex, places: list[OrgSpan]) -> list[OrgSpan]:
@@ -183,8 +260,8 @@ def find_orgs(text: str, index: TokenIndex, places: list[OrgSpan]) -> list[OrgSp
         if start == index.tokens[tok_i].start and len(suffix) == 1 and len(name) <= 2:
             continue  # 全部, 到处: a one-character suffix needs a name before it
         spans.append(OrgSpan(start, end, name, "organization", "org.suffix"))
-    for tok in index.tokens:
-        if tok.pos == "nt" and len(tok.word) >= 3 and tok.word not in lex.not_orgs:
+    for tok in map(index.tokens.__getitem__, index.tagged("nt")):
+        if len(tok.word) >= 3 and tok.word not in lex.not_orgs:
             spans.append(OrgSpan(tok.start, tok.end, tok.word, "organization", "org.jieba_nt"))
     return _drop_nested(spans)
 
@@ -282,15 +359,17 @@ def _expand_abbreviations(text: str, index: TokenIndex, spans: list[OrgSpan]) ->
     """区委, 区教委 as tokens after a place-less context are kept as short organizations."""
     taken = [(s.start, s.end) for s in spans]
     extra = []
-    for tok in index.tokens:
-        w = tok.word
-        if len(w) == 2 and w[0] in ADMIN_HEADS and w[1] in "委" and all(tok.end <= a or tok.start >= b for a, b in taken):
-            extra.append(OrgSpan(tok.start, tok.end, w, "organization", "org.abbreviation"))
+    for m in _LEVEL_COMMITTEE.finditer(text):
+        start, end = m.span()
+        if (start in index.by_start and end in index.by_end and index.by_start[start] == index.by_end[end]
+                and all(end <= a or start >= b for a, b in taken)):
+            extra.append(OrgSpan(start, end, m.group(), "organization", "org.abbreviation"))
     return spans + extra
 
 
-def recognize_orgs(doc: Document) -> Document:
-    index = TokenIndex(doc.tokens)
+def recognize_orgs(doc: Document, index: TokenIndex | None = None) -> Document:
+    """Organizations and locations of doc; index is the token index of doc.tokens when the caller has one."""
+    index = index or TokenIndex(doc.tokens)
     text = doc.match_text
     places = find_places(text, index)
     orgs = _expand_abbreviations(text, index, find_orgs(text, index, places))

@@ -26,7 +26,7 @@ from functools import lru_cache
 import ahocorasick
 
 from .model import Document, Mention, Person, Role
-from .orgs import OrgSpan, TokenIndex, lexicon as org_lexicon, org_spans, recognize_orgs
+from .orgs import OrgSpan, TokenIndex, WordSet, first_disjoint, org_spans, recognize_orgs
 from .rules import RulesError, load_words, load_yaml
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ class TitleSpan:
     body: str = ""  # 党组 / 党委 ... opening the title
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     start: int
     end: int
@@ -75,19 +75,21 @@ class PeopleLexicon:
     titles: ahocorasick.Automaton
     kinds: dict[str, str]
     weak: frozenset[str]
-    modifiers: tuple[str, ...]
-    bodies: tuple[str, ...]
-    honour_scopes: tuple[str, ...]
+    modifiers: WordSet
+    bodies: WordSet
+    honour_scopes: WordSet
     surnames: frozenset[str]
     compound_surnames: frozenset[str]
     not_names: frozenset[str]
-    cues_after: tuple[str, ...]
+    cues_after: WordSet
     cues_after_strong: frozenset[str]
-    cues_before: tuple[str, ...]
-    honorific_after: tuple[str, ...]
+    cues_before: WordSet
+    honorific_after: WordSet
     bracket: re.Pattern
     stop_chars: frozenset[str]
     translit: frozenset[str]
+    translit_run: re.Pattern  # three or more transliteration characters or dots in a row
+    surname_start: re.Pattern  # a character that opens a surname (single or compound)
     given_odds: dict[str, float]  # log-odds of a character being in a given name, vs. any text
     surname_odds: dict[str, float]  # log-odds of a character being the surname, vs. any text
 
@@ -135,25 +137,27 @@ def lexicon() -> PeopleLexicon:
         bracket = re.compile(cues["brackets"])
     except (KeyError, re.error) as exc:
         raise RulesError(f"rules/people_cues.yaml: 'brackets' must be a valid regex: {exc}") from exc
-    after = _word_list(cues, "after", "people_cues.yaml")
+    translit = frozenset("".join(load_words("people_translit_chars.txt")))
     given_odds, surname_odds = _name_odds(load_words("people_given_chars.tsv"))
     return PeopleLexicon(
         titles=auto,
         kinds=kinds,
         weak=frozenset(_word_list(titles, "weak_heads", "people_titles.yaml")),
-        modifiers=tuple(sorted(_word_list(titles, "modifiers", "people_titles.yaml"), key=len, reverse=True)),
-        bodies=tuple(sorted(_word_list(titles, "bodies", "people_titles.yaml"), key=len, reverse=True)),
-        honour_scopes=tuple(_word_list(titles, "honour_scopes", "people_titles.yaml")),
+        modifiers=WordSet(_word_list(titles, "modifiers", "people_titles.yaml")),
+        bodies=WordSet(_word_list(titles, "bodies", "people_titles.yaml")),
+        honour_scopes=WordSet(_word_list(titles, "honour_scopes", "people_titles.yaml")),
         surnames=frozenset(s for s in surnames if len(s) == 1),
         compound_surnames=frozenset(s for s in surnames if len(s) == 2),
         not_names=frozenset(load_words("people_not_names.txt")),
-        cues_after=tuple(sorted(set(after), key=len, reverse=True)),
+        cues_after=WordSet(_word_list(cues, "after", "people_cues.yaml")),
         cues_after_strong=frozenset(_word_list(cues, "after_strong", "people_cues.yaml")),
-        cues_before=tuple(_word_list(cues, "before", "people_cues.yaml")),
-        honorific_after=tuple(_word_list(cues, "honorific_after", "people_cues.yaml")),
+        cues_before=WordSet(_word_list(cues, "before", "people_cues.yaml")),
+        honorific_after=WordSet(_word_list(cues, "honorific_after", "people_cues.yaml")),
         bracket=bracket,
         stop_chars=frozenset("".join(_word_list(cues, "not_in_given_name", "people_cues.yaml"))),
-        translit=frozenset("".join(load_words("people_translit_chars.txt"))),
+        translit=translit,
+        surname_start=re.compile("[%s]" % re.escape("".join(sorted({s[0] for s in surnames})))),
+        translit_run=re.compile("[%s]{3,}" % re.escape("".join(sorted(translit)) + DOTS)),
         given_odds=given_odds,
         surname_odds=surname_odds,
     )
@@ -167,10 +171,7 @@ def find_titles(text: str, index: TokenIndex, places: list[OrgSpan]) -> list[Tit
     hits = sorted(((e + 1 - len(w), e + 1, w) for e, w in lex.titles.iter(text)), key=lambda h: (h[0], -h[1]))
     # keep the longest title ending at each offset, then drop titles inside longer ones
     hits.sort(key=lambda h: (-(h[1] - h[0]), h[0]))
-    chosen: list[tuple[int, int, str]] = []
-    for hit in hits:
-        if all(hit[1] <= c[0] or hit[0] >= c[1] for c in chosen):
-            chosen.append(hit)
+    chosen = first_disjoint(hits, lambda h: (h[0], h[1]))
     place_end = {p.end: p for p in places}
     out = []
     for start, end, head in sorted(chosen):
@@ -186,25 +187,21 @@ def find_titles(text: str, index: TokenIndex, places: list[OrgSpan]) -> list[Tit
 def _grow_title(text: str, start: int, kind: str, place_end: dict[int, OrgSpan]) -> tuple[int, str]:
     lex = lexicon()
     if kind == "honour":
-        for scope in lex.honour_scopes:
-            if text.startswith(scope, start - len(scope)):
-                return start - len(scope), ""
+        scope = lex.honour_scopes.ending_at(text, start)
+        if scope is not None:
+            return start - len(scope), ""
         if start in place_end:
             return place_end[start].start, ""
         return start, ""
     if kind != "title":
         return start, ""
-    grown = True
-    while grown:
-        grown = False
-        for mod in lex.modifiers:
-            if start >= len(mod) and text.startswith(mod, start - len(mod)):
-                start -= len(mod)
-                grown = True
-                break
-    for body in lex.bodies:
-        if start >= len(body) and text.startswith(body, start - len(body)):
-            return start - len(body), body
+    mod = lex.modifiers.ending_at(text, start)
+    while mod is not None:
+        start -= len(mod)
+        mod = lex.modifiers.ending_at(text, start)
+    body = lex.bodies.ending_at(text, start)
+    if body is not None:
+        return start - len(body), body
     return start, ""
 
 
@@ -217,8 +214,12 @@ def _surname_at(text: str, offset: int) -> bool:
 
 def name_shape(text: str, start: int, end: int) -> bool:
     """Surname + one or two given-name characters, none of them punctuation or function words."""
+    return _is_name_shape(text[start:end])
+
+
+@lru_cache(maxsize=1 << 16)
+def _is_name_shape(name: str) -> bool:
     lex = lexicon()
-    name = text[start:end]
     if not 2 <= len(name) <= 4 or name in lex.not_names or name in lex.kinds:
         return False
     if not all("\u4e00" <= ch <= "\u9fff" for ch in name):
@@ -232,6 +233,7 @@ def name_shape(text: str, start: int, end: int) -> bool:
     return True
 
 
+@lru_cache(maxsize=1 << 16)
 def given_name_likelihood(name: str) -> float:
     """Evidence in [-1, 1] from how often the surname and the given-name characters name people
     rather than occur in any text (rules/people_given_chars.tsv)."""
@@ -261,8 +263,17 @@ def foreign_name_at(text: str, start: int, index: TokenIndex) -> int | None:
     return start + m.end()
 
 
+SPACES_QUOTES = frozenset(SPACES + "“\"")
+LEFT_BOUNDARY = frozenset("\n。！？；：:!?;“\"‘《（(【[/ " + SPACES)
+RIGHT_BOUNDARY = frozenset("\n，。、！？；：,.;:!?”\"）)》/" + SPACES)
+
+
 class Evidence:
-    """Scores name candidates against the context around them."""
+    """Scores name candidates against the context around them.
+
+    Built once per document: the left context of an offset is read once however many name lengths
+    start there, and word lookups go through sets, not loops over the cue lists.
+    """
 
     def __init__(self, text: str, index: TokenIndex, titles: list[TitleSpan]):
         self.text = text
@@ -270,115 +281,135 @@ class Evidence:
         self.lex = lexicon()
         self.title_end = {t.end: t for t in titles}
         self.title_start = {t.start: t for t in titles}
-        self.nr = {(t.start, t.end) for t in index.tokens if t.pos.startswith("nr")}
-        self.nr_starts = {t.start for t in index.tokens if t.pos.startswith("nr")}
+        tokens = index.tokens
+        self.nr = {(tokens[i].start, tokens[i].end) for i in index.tagged("nr", "nrfg", "nrt")}
+        self.nr_starts = {start for start, _ in self.nr}
+        self._left: dict[int, dict[str, float]] = {}
+        self.by_end = index.by_end
 
     def _skip_spaces_left(self, offset: int) -> int:
-        while offset > 0 and self.text[offset - 1] in SPACES:
+        text = self.text
+        while offset > 0 and text[offset - 1] in SPACES:
             offset -= 1
-        if offset > 0 and self.text[offset - 1] in "“\"":
+        if offset > 0 and text[offset - 1] in "“\"":
             offset -= 1
         return offset
 
     def left(self, start: int) -> dict[str, float]:
+        ev = self._left.get(start)
+        if ev is None:
+            ev = self._left[start] = self._read_left(start)
+        return ev
+
+    def _read_left(self, start: int) -> dict[str, float]:
         text, ev = self.text, {}
         title = self.title_end.get(self._skip_spaces_left(start))
-        age = AGE_BEFORE.search(text, max(0, start - 8), start)
         if title is not None:
             ev["left_title"] = 1.5 if title.weak else 2.0 if title.kind == "untitled" else 3.0
-        elif age is not None:
+        elif text[start - 1:start] == "的" and AGE_BEFORE.search(text, max(0, start - 8), start):
             ev["left_age"] = 1.5  # 82岁的钱为民
-        elif start == 0 or text[start - 1] in "\n。！？；：:!?;“\"‘《（(【[/ " + SPACES:
+        elif start == 0 or text[start - 1] in LEFT_BOUNDARY:
             ev["left_boundary"] = 0.5
         elif text[start - 1] in SEPARATORS:
             ev["left_separator"] = 0.5
-        elif any(text.startswith(c, start - len(c)) for c in self.lex.cues_before):
+        elif self.lex.cues_before.ending_at(text, start) is not None:
             ev["left_cue"] = 0.5
-        if not self.index.is_start(start):
+        if start not in self.index.by_start:
             ev["left_cuts_word"] = -1.5
         if text[start] in PREPOSITIONS:
             ev["starts_with_preposition"] = -1.5
         return ev
 
-    def right(self, end: int) -> dict[str, float]:
-        text, ev = self.text, {}
-        rest = text[end:end + 12]
-        if end < len(text) and text[end] in "）)" and self.text[self._start - 1:self._start] in "（(":
+    def right(self, start: int, end: int) -> dict[str, float]:
+        ev: dict[str, float] = {}
+        self._read_right(ev, start, end)
+        return ev
+
+    def _read_right(self, ev: dict[str, float], start: int, end: int) -> None:
+        text, lex = self.text, self.lex
+        nxt = text[end:end + 1]
+        if nxt and nxt in "）)" and text[start - 1:start] in "（(":
             ev["whole_bracket"] = 2.0  # （刘保奇）: a name alone in brackets closes a report
-        elif self.lex.bracket.match(rest):
+        elif nxt and nxt in "（( \u3000" and lex.bracket.match(text[end:end + 12]):
             ev["right_bracket"] = 3.0
-        elif any(rest.startswith(h) for h in self.lex.honorific_after):
+        elif lex.honorific_after.starting_at(text, end) is not None:
             ev["right_honorific"] = 3.0
-        elif end in self.title_start and self.title_start[end].kind == "title" and not self.title_start[end].weak:
+        elif (title := self.title_start.get(end)) is not None and title.kind == "title" and not title.weak:
             ev["right_title"] = 2.0
         else:
-            cue = next((c for c in self.lex.cues_after if rest.startswith(c)), None)
+            cue = lex.cues_after.starting_at(text, end)
             if cue is not None:
-                ev["right_cue"] = 1.5 if cue in self.lex.cues_after_strong else 0.5
-            elif end == len(text) or text[end] in "\n，。、！？；：,.;:!?”\"）)》/" + SPACES:
+                ev["right_cue"] = 1.5 if cue in lex.cues_after_strong else 0.5
+            elif not nxt or nxt in RIGHT_BOUNDARY:
                 ev["right_boundary"] = 0.5
-        if not self.index.is_end(end):
+        if end not in self.by_end:
             glued = self.index.token_at(end - 1)
-            if (end - self._start == 3 and "right_cue" in ev and glued is not None
-                    and (glued.start == self._start or (self._start, end - 1) in self.nr)):
+            if (end - start == 3 and "right_cue" in ev and glued is not None
+                    and (glued.start == start or (start, end - 1) in self.nr)):
                 ev["name_then_cue"] = 1.0  # 李越宏|以: the segmenter glued the cue to the name
-            elif (glued is not None and glued.start == self._start and glued.end == end + 1
-                  and glued.pos.startswith("nr") and end - self._start >= 2):
+            elif (glued is not None and glued.start == start and glued.end == end + 1
+                  and glued.pos.startswith("nr") and end - start >= 2):
                 ev["nr_glued"] = 0.0  # 夏财兴家, 孙俊排: the segmenter glued one character to the name
             else:
                 ev["right_cuts_word"] = -1.5
-        return ev
 
     def score(self, start: int, end: int) -> Candidate:
-        self._start = start
-        cand = Candidate(start, end, self.text[start:end])
-        cand.evidence.update(self.left(start))
-        cand.evidence.update(self.right(end))
+        text, lex = self.text, self.lex
+        name = text[start:end]
+        evidence = self._left.get(start)
+        if evidence is None:
+            evidence = self._left[start] = self._read_left(start)
+        evidence = evidence.copy()
+        self._read_right(evidence, start, end)
         if (start, end) in self.nr:
-            native = not all(ch in self.lex.translit for ch in cand.name)
-            cand.evidence["jieba_nr"] = (NR_WEIGHT[min(end - start, 3)]) if native else 1.0
+            native = not lex.translit.issuperset(name)
+            evidence["jieba_nr"] = (NR_WEIGHT[min(end - start, 3)]) if native else 1.0
         elif start in self.nr_starts:
-            cand.evidence["jieba_nr_part"] = 0.5
+            evidence["jieba_nr_part"] = 0.5
         if end - start == 3:
-            cand.evidence["three_chars"] = 0.2
-        if self.text[start - 1:start] in QUOTES_OPEN and self.text[end:end + 1] in QUOTES_CLOSE:
+            evidence["three_chars"] = 0.2
+        if text[start - 1:start] in QUOTES_OPEN and text[end:end + 1] in QUOTES_CLOSE:
             # 网民“林双林” names a person; ‘满天飞’ quotes a word
-            cand.evidence["whole_quote"] = 1.0 if "left_title" in cand.evidence else -1.0
-        likelihood = given_name_likelihood(cand.name)
+            evidence["whole_quote"] = 1.0 if "left_title" in evidence else -1.0
+        likelihood = given_name_likelihood(name)
         if likelihood:
-            cand.evidence["given_chars"] = likelihood
-        return cand
+            evidence["given_chars"] = likelihood
+        return Candidate(start, end, name, evidence)
 
 
 def _best_at(ev: Evidence, start: int) -> Candidate | None:
-    """The best-scoring name shape starting at start."""
-    best = None
+    """The best-scoring name shape starting at start (at most one shape per length 2, 3, 4)."""
+    best, best_score = None, 0.0
+    text = ev.text
     for length in (2, 3, 4):
-        end = start + length
-        if end > len(ev.text) or not name_shape(ev.text, start, end):
+        name = text[start:start + length]
+        if len(name) < length:
+            break
+        if not _is_name_shape(name):
             continue
-        cand = ev.score(start, end)
-        if best is None or cand.score > best.score:
-            best = cand
+        cand = ev.score(start, start + length)
+        score = sum(cand.evidence.values())
+        if best is None or score > best_score:
+            best, best_score = cand, score
     return best
 
 
 def find_candidates(text: str, index: TokenIndex, titles: list[TitleSpan]) -> list[Candidate]:
     ev = Evidence(text, index, titles)
-    starts: set[int] = set()
+    by_start = index.by_start
+    starts = {p for p in map(re.Match.start, ev.lex.surname_start.finditer(text)) if p in by_start}
     for t in titles:
         s = t.end
         while s < len(text) and text[s] in SPACES:
             s += 1
         starts.add(s)
-    for tok in index.tokens:
-        if _surname_at(text, tok.start):
-            starts.add(tok.start)
     cands = []
+    title_end = ev.title_end
     for s in sorted(starts):
         if s >= len(text):
             continue
-        end = foreign_name_at(text, s, index) if s in ev.title_end or ev._skip_spaces_left(s) in ev.title_end else None
+        after_title = s in title_end or (text[s - 1:s] in SPACES_QUOTES and ev._skip_spaces_left(s) in title_end)
+        end = foreign_name_at(text, s, index) if after_title else None
         if end is not None:
             cand = ev.score(s, end)
             cand.evidence["foreign"] = 1.0
@@ -393,38 +424,42 @@ def find_candidates(text: str, index: TokenIndex, titles: list[TitleSpan]) -> li
 
 def _transliterations(text: str, index: TokenIndex, ev: Evidence) -> list[Candidate]:
     """克林顿, 谢苗诺|娃, 贝利·约纳森: runs of whole tokens made of transliteration characters (or
-    ·-joined runs) that hold a name-tagged token or follow a title."""
+    ·-joined runs) that hold a name-tagged token or follow a title.
+
+    Only the stretches of text written in transliteration characters are read, token by token.
+    """
     lex = lexicon()
     out = []
     tokens = index.tokens
-    i = 0
-    while i < len(tokens):
-        j, tagged = i, False
-        while j < len(tokens) and (all(ch in lex.translit for ch in tokens[j].word)
-                                   or (tokens[j].word in DOTS and j > i and j + 1 < len(tokens))):
-            tagged = tagged or tokens[j].pos.startswith("nr")
-            j += 1
-        while j > i and tokens[j - 1].word in DOTS:
-            j -= 1
-        if j == i:
-            i += 1
-            continue
-        start, end = tokens[i].start, tokens[j - 1].end
-        word = text[start:end]
-        if 3 <= len(word) <= 12 and word not in lex.not_names and (tagged or ev._skip_spaces_left(start) in ev.title_end):
-            cand = ev.score(start, end)
-            cand.evidence["foreign"] = 0.5 if j - i == 1 else 1.5
-            out.append(cand)
-        i = j
+    for run in lex.translit_run.finditer(text):
+        i = index.first_ending_after(run.start())
+        if i < len(tokens) and tokens[i].start < run.start():
+            i += 1  # the token reaching into the run is not all transliteration
+        while i < len(tokens) and tokens[i].end <= run.end():
+            j, tagged = i, False
+            while j < len(tokens) and tokens[j].end <= run.end() and (
+                    lex.translit.issuperset(tokens[j].word)
+                    or (tokens[j].word in DOTS and j > i and j + 1 < len(tokens))):
+                tagged = tagged or tokens[j].pos.startswith("nr")
+                j += 1
+            while j > i and tokens[j - 1].word in DOTS:
+                j -= 1
+            if j == i:
+                i += 1
+                continue
+            start, end = tokens[i].start, tokens[j - 1].end
+            word = text[start:end]
+            if 3 <= len(word) <= 12 and word not in lex.not_names and (tagged or ev._skip_spaces_left(start) in ev.title_end):
+                cand = ev.score(start, end)
+                cand.evidence["foreign"] = 0.5 if j - i == 1 else 1.5
+                out.append(cand)
+            i = j
     return out
 
 
 def _non_overlapping(cands: list[Candidate]) -> list[Candidate]:
-    out: list[Candidate] = []
-    for cand in sorted(cands, key=lambda c: -c.score):
-        if all(cand.end <= o.start or cand.start >= o.end for o in out):
-            out.append(cand)
-    return sorted(out, key=lambda c: c.start)
+    ranked = sorted(cands, key=lambda c: -c.score)
+    return sorted(first_disjoint(ranked, lambda c: (c.start, c.end)), key=lambda c: c.start)
 
 
 def _resolve_lists(text: str, cands: list[Candidate]) -> list[Candidate]:
@@ -653,10 +688,10 @@ def _all_mentions(text: str, names: list[str]) -> list[tuple[int, int, str]]:
 
 
 def recognize_people(doc: Document) -> Document:
-    if not doc.organizations and not doc.locations:
-        recognize_orgs(doc)
     text = doc.match_text
     index = TokenIndex(doc.tokens)
+    if not doc.organizations and not doc.locations:
+        recognize_orgs(doc, index)
     places = [OrgSpan(m.start, m.end, o.name, "location", "place") for o in doc.locations for m in o.mentions]
     orgs = org_spans(doc)
     titles = find_titles(text, index, places)

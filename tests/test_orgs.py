@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from pipeline.model import Document, Paragraph
-from pipeline.orgs import lexicon, recognize_orgs, resolve_names, OrgSpan
+from pipeline.orgs import OrgSpan, WordSet, first_disjoint, lexicon, recognize_orgs, resolve_names, trie_regex
 from pipeline.segment import segment
 
 SPECS = yaml.safe_load((Path(__file__).parent / "specs" / "orgs.yaml").read_text(encoding="utf-8"))
@@ -44,4 +44,29 @@ def test_orgs_resolve_names(spans, short, full):
 
 def test_orgs_lexicon_loads():
     lex = lexicon()
-    assert len(lex.suffixes) and len(lex.places) and "全部" in lex.not_orgs
+    assert len(lex.suffixes) and lex.places.match("北京市").group() == "北京" and "全部" in lex.not_orgs
+
+
+@pytest.mark.parametrize("words, text, expected", [
+    (["北京", "北京市", "北"], "北京市民在北海", [(0, 3), (5, 6)]),  # longest at each start, then onwards
+    (["大兴", "兴区"], "大兴区", [(0, 2)]),  # leftmost wins over a later overlap
+    (["总工会", "工会"], "区总工会和工会", [(1, 4), (5, 7)]),
+])
+def test_orgs_trie_regex_is_leftmost_longest(words, text, expected):
+    assert [m.span() for m in trie_regex(words, "test").finditer(text)] == expected
+
+
+@pytest.mark.parametrize("words, text, pos, at, before", [
+    (["常务", "常务副", "副"], "常务副主席", 0, "常务副", None),
+    (["常务", "常务副", "副"], "常务副主席", 3, None, "常务副"),
+    (["党组", "党委"], "党委书记", 2, None, "党委"),
+    (["同志"], "同", 0, None, None),  # a word longer than what is left
+])
+def test_orgs_wordset_lookups(words, text, pos, at, before):
+    ws = WordSet(words)
+    assert ws.starting_at(text, pos) == at and ws.ending_at(text, pos) == before
+
+
+def test_orgs_first_disjoint_keeps_preferred():
+    spans = [(0, 5), (3, 8), (5, 7), (8, 9)]
+    assert first_disjoint(spans, lambda s: s) == [(0, 5), (5, 7), (8, 9)]
