@@ -1,5 +1,4 @@
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -97,16 +96,33 @@ def test_missing_input_is_an_error_record(tmp_path):
     assert jobs == [] and problems[0]["error"] == "FileNotFoundError"
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every folder")
-def test_unreadable_folder_is_an_error_record(tmp_path):
+def test_unreadable_folder_is_an_error_record(tmp_path, monkeypatch):
     locked = tmp_path / "locked"
     write(locked, "a.txt", SENTENCE.encode())
-    locked.chmod(0)
-    try:
-        _, problems = collect_jobs([str(tmp_path)])
-    finally:
-        locked.chmod(0o755)
-    assert problems and "cannot list folder" in problems[0]["message"]
+    write(tmp_path, "b.txt", SENTENCE.encode())
+    real_iterdir = Path.iterdir
+
+    def iterdir(self):  # root reads every folder, so the permission error is simulated
+        if self == locked:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_iterdir(self)
+
+    monkeypatch.setattr(Path, "iterdir", iterdir)
+    jobs, problems = collect_jobs([str(tmp_path)])
+    assert [j.article_id for j in jobs] == ["b"]
+    assert "cannot list folder" in problems[0]["message"] and problems[0]["error"] == "PermissionError"
+
+
+def test_stdin_article(tmp_path):
+    import subprocess
+    import sys
+    from tests.conftest import ROOT
+    done = subprocess.run([sys.executable, "-m", "pipeline", "run", "-", "--out", str(tmp_path), "--reference-date", "2021-02-10"],
+                          input=SENTENCE.encode(), capture_output=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr.decode()
+    article = json.loads((tmp_path / "articles" / "stdin.json").read_text())
+    assert article["source"] == "<stdin>"
+    assert [f["value"] for f in article["figures"] if f["kind"] == "money"] == [1435900.0]
 
 
 def test_symlink_loop_is_reported_not_followed_forever(tmp_path):
