@@ -88,15 +88,18 @@ class Sentence:
 def link_events(doc: Document) -> Document:
     rules = event_rules()
     entities = _entities(doc)
+    entity_starts = [e.start for e in entities]
+    places = sorted((m.start, o.id) for o in doc.locations for m in o.mentions)
     figures_at = _by_sentence(doc.sentences, doc.figures)
     dates_at = _by_sentence(doc.sentences, [d for d in doc.dates if d.kind != "dateline" and d.value_start])
+    paragraph_starts = [p.start for p in doc.paragraphs]
     topic_date = _topic_date(doc)
     carried_date: DateFact | None = None
     carried_actor: list[str] = []
     paragraph = None
     token_index = 0
     for sent_start, sent_end in doc.sentences:
-        para = doc.paragraph_at(sent_start)
+        para = doc.paragraphs[bisect_right(paragraph_starts, sent_start) - 1] if doc.paragraphs else None
         if para is not paragraph:
             paragraph, carried_date, carried_actor = para, None, []
         first = token_index
@@ -106,10 +109,12 @@ def link_events(doc: Document) -> Document:
             continue
         sentence = Sentence(sent_start, sent_end, [t for t in doc.tokens[first:token_index] if t.start >= sent_start],
                             _clauses(doc.match_text, sent_start, sent_end))
-        events = _sentence_events(doc, rules, _within(entities, sent_start, sent_end), sentence,
-                                  figures_at.get(sent_start, []))
+        local = entities[bisect_right(entity_starts, sent_start - 1):bisect_right(entity_starts, sent_end - 1)]
+        events = _sentence_events(doc, rules, local, sentence, figures_at.get(sent_start, []))
+        location = _location(doc, rules, places, sent_start, sent_end)
         own_date = dates_at.get(sent_start, [])
         for event in events:
+            event.location = location
             _attach_date(event, own_date, carried_date or topic_date)
             if not event.actors and carried_actor and _subject_allows_carry(doc, sentence, event.trigger.start, carried_actor[0]):
                 event.actors, event.carried = list(carried_actor), event.carried + ["actor"]
@@ -159,13 +164,6 @@ def _entity_name(doc: Document, entity_id: str) -> str:
         if entity.id == entity_id:
             return entity.name
     return ""
-
-
-def _within(entities: list[Entity], start: int, end: int) -> list[Entity]:
-    """The entities that start inside [start, end) (entities are sorted by start)."""
-    low = bisect_right([e.start for e in entities], start - 1)
-    high = bisect_right([e.start for e in entities], end - 1)
-    return entities[low:high]
 
 
 def _by_sentence(sentences: list[tuple[int, int]], facts: list) -> dict[int, list]:
@@ -279,7 +277,6 @@ def _event(doc: Document, rules: EventRules, entities: list[Entity], sentence: S
     how = "nearest_verb" if type_id == rules.fallback_type else "lexicon"
     event = Event(type_id, trigger, (sentence.start, sentence.end), rule=f"event.{type_id}.{how}")
     event.actors, event.targets = _arguments(doc, rules, entities, sentence, trigger)
-    event.location = _location(doc, rules, sentence.start, sentence.end)
     return event
 
 
@@ -386,9 +383,11 @@ def _recipient_phrase(doc: Document, rules: EventRules, sentence: Sentence, trig
     return None
 
 
-def _location(doc: Document, rules: EventRules, start: int, end: int) -> str | None:
-    for place in doc.locations:
-        for mention in place.mentions:
-            if start <= mention.start < end and doc.match_text[mention.start - 1:mention.start] in rules.location_markers:
-                return place.id
+def _location(doc: Document, rules: EventRules, places: list[tuple[int, str]], start: int, end: int) -> str | None:
+    """The first place in the sentence written after 在/于/赴/到 (places: (offset, id), sorted)."""
+    for offset, place_id in places[bisect_right(places, (start, "")):]:
+        if offset >= end:
+            return None
+        if doc.match_text[offset - 1:offset] in rules.location_markers:
+            return place_id
     return None

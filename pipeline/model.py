@@ -150,9 +150,3 @@ class Document:
     locations: list[Organization] = field(default_factory=list)
     roles: list[Role] = field(default_factory=list)  # roles naming no person
     events: list[Event] = field(default_factory=list)
-
-    def paragraph_at(self, offset: int) -> Paragraph | None:
-        for para in self.paragraphs:
-            if para.start <= offset < para.end:
-                return para
-        return None

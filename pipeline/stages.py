@@ -5,6 +5,7 @@ people/orgs -> ids -> events -> article dict.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from datetime import date
 
 from .clean import clean
@@ -34,8 +35,15 @@ def run_stages(doc: Document, reference_date: date | None = None, reference_basi
 
 def _outside_dates(figures: list, dates: list) -> list:
     """A span that is a date (一季度, 2021年) is not also a figure: the date recognizer wins."""
-    taken = [(d.start, d.end) for d in dates]
-    return [f for f in figures if not any(s < f.end and f.start < e for s, e in taken)]
+    taken = sorted((d.start, d.end) for d in dates)
+    starts = [s for s, _ in taken]
+    kept = []
+    for fig in figures:
+        index = bisect_left(starts, fig.end) - 1  # the last date starting before the figure ends
+        overlaps = any(taken[i][1] > fig.start for i in range(max(0, index - 2), index + 1))
+        if not overlaps:
+            kept.append(fig)
+    return kept
 
 
 def _retext(doc: Document) -> None:
