@@ -69,6 +69,12 @@ class FigureRules:
     per_unit: re.Pattern
     subject_cut: re.Pattern
     stoplist: re.Pattern
+    money_measure_words: frozenset[str]
+    dollar_words: frozenset[str]  # in a text known to be money (parse_money) these mean 块 (五個半)
+    vague_kinds: frozenset[str]
+    dime_words: frozenset[str]  # sub-units worth 0.1 (毛 角 毫): a digit after one is cents
+    fixed: re.Pattern | None  # words that are a figure without a numeral (打对折)
+    fixed_values: dict[str, tuple[str, str, float]]
 
 
 def _words(spec: dict, key: str, source: str) -> list[str]:
@@ -116,8 +122,13 @@ def figure_rules() -> FigureRules:
         add(UnitInfo(str(word), "count", str(unit)))
     for word, unit in _mapping(uspec, "other", usrc).items():
         add(UnitInfo(str(word), "other", str(unit)))
+    for word, (code, unit, factor) in (uspec.get("money_fractional") or {}).items():
+        add(UnitInfo(str(word), "money", str(unit), str(code), float(factor)))
+    fixed = {str(k): (str(v[0]), str(v[1]), float(v[2])) for k, v in (uspec.get("fixed_figures") or {}).items()}
+    if {kind for kind, _, _ in fixed.values()} - set(_KINDS):
+        raise RulesError(f"{usrc}: fixed_figures names an unknown kind")
     not_before = {str(k): tuple(str(w) for w in (v or ())) for k, v in _mapping(uspec, "not_before", usrc).items()}
-    unknown = set(not_before) - set(units)
+    unknown = set(not_before) - set(units) - set(fixed)
     if unknown:
         raise RulesError(f"{usrc}: not_before names words that are no unit: {sorted(unknown)}")
     articles = frozenset(_words(spec, "article_measure_words", src))
@@ -131,6 +142,10 @@ def figure_rules() -> FigureRules:
     subunits = {str(k): float(v) for k, v in _mapping(uspec, "money_subunits", usrc).items()}
     stop = load_words("figures_stoplist.txt")
     shorter = {w: [u for u in units if w.startswith(u) and u != w] for w in units}
+    measure_words = frozenset(_words(uspec, "money_measure_words", usrc))
+    vague = frozenset(_words(uspec, "vague_kinds", usrc))
+    if measure_words - set(units) or vague - set(_KINDS):
+        raise RulesError(f"{usrc}: money_measure_words must be units and vague_kinds known kinds")
     script = {str(k): str(v) for k, v in _mapping(spec, "script_variants", src).items()}
     if any(len(k) != 1 or len(v) != 1 for k, v in script.items()):
         raise RulesError(f"{src}: script_variants must map one character to one character")
@@ -150,8 +165,8 @@ def figure_rules() -> FigureRules:
         subunits=subunits,
         subunit=re.compile(f"(?:[0-9]+|[{_CN_NUMERAL_CHARS}])(?:{alternation(subunits)})"),
         units=units,
-        unit=re.compile(f"[ ]?(?:{alternation(units)})"),
-        unit_shorter={w: re.compile(f"[ ]?(?:{alternation(ws)})") if ws else None for w, ws in shorter.items()},
+        unit=_spaced_words(units),
+        unit_shorter={w: _spaced_words(ws) if ws else None for w, ws in shorter.items()},
         not_before=not_before,
         only_before={str(k): tuple(str(w) for w in v) for k, v in (uspec.get("only_before") or {}).items()},
         zones=re.compile("|".join(f"(?:{z})" for z in _words(spec, "no_figure_zones", src))),
@@ -163,7 +178,29 @@ def figure_rules() -> FigureRules:
         per_unit=re.compile(alternation(_words(spec, "per_unit_cues", src))),
         subject_cut=re.compile(alternation(_words(spec, "subject_cut", src))),
         stoplist=re.compile(alternation(stop)),
+        money_measure_words=measure_words,
+        dollar_words=frozenset(_words(uspec, "money_context_dollar", usrc)),
+        vague_kinds=vague,
+        dime_words=frozenset(w for w, v in subunits.items() if v == 0.1),
+        fixed=_guarded_words(fixed, not_before) if fixed else None,
+        fixed_values=fixed,
     )
+
+
+def _spaced_words(words) -> re.Pattern:
+    """Any of the words, longest first, after up to four spaces and with up to three spaces
+    between its characters (scraped and hand-typed text: 一百五十    个 百 分 点)."""
+    alts = sorted(set(words), key=len, reverse=True)
+    return re.compile("[ ]{0,4}(?:" + "|".join("[ ]{0,3}".join(map(re.escape, w)) for w in alts) + ")")
+
+
+def _guarded_words(words, not_before: dict[str, tuple[str, ...]]) -> re.Pattern:
+    """The words, each refused before its not_before continuations (半成 but not 半成品)."""
+    alts = []
+    for w in sorted(words, key=len, reverse=True):
+        guard = not_before.get(w)
+        alts.append(re.escape(w) + (f"(?!{alternation(guard)})" if guard else ""))
+    return re.compile("|".join(alts))
 
 
 _YEAR_ARABIC = re.compile(r"[12][0-9]{3}|0[0-9]")
@@ -182,6 +219,8 @@ _ARABIC_RUN = re.compile(r"[0-9]+")
 _RACE_MIN_SEC = re.compile(r"分([0-9]{1,2})秒(?:([0-9]{2})(?![0-9]))?")
 _RACE_SEC = re.compile(r"秒([0-9]{2})(?![0-9])")
 _KUAI_DIME = re.compile(f"(零?)([一二两三四五六七八九])(?![{_CN_NUMERAL_CHARS}])")
+_TENTH_DIGIT = re.compile(r"[ ]{0,2}([一二两三四五六七八九1-9])(?![0-9一二两三四五六七八九十百千万亿])")
+_VAGUE_LEAD = frozenset("几幾数數")
 _CLAUSE_MARK = re.compile(r"[，。；;！？!?\n,：:]")
 
 
@@ -192,7 +231,7 @@ def _unit_at(text: str, pos: int, rules: FigureRules) -> tuple[UnitInfo, int] | 
     """The longest unit starting at pos whose guard allows what follows it."""
     m = rules.unit.match(text, pos)
     while m:
-        word = m.group().lstrip(" ")
+        word = m.group().replace(" ", "")
         info = rules.units[word]
         after = text[m.end() : m.end() + 4]
         only = rules.only_before.get(word)
@@ -278,13 +317,17 @@ class _Draft:
     rule: str = ""
     per_unit: bool = False
     article_one: bool = False
+    fractional: bool = False  # an amount in a currency's fractional unit (美分)
 
 
-def _figure_at(text: str, n: NumberSpan, by_start: dict[int, NumberSpan], rules: FigureRules) -> _Draft | None:
+def _figure_at(text: str, n: NumberSpan, by_start: dict[int, NumberSpan], rules: FigureRules,
+               floor: int = 0) -> _Draft | None:
+    """The figure whose numeral is n, or None; `floor` ends the previous figure (4人民币|5美元)."""
     start = n.start
     before = text[max(0, start - 1) : start]
     after_num = text[n.end : n.end + 1]
-    if before == "第" or _CODE_BEFORE.match(before) or _CODE_AFTER.match(after_num):
+    dash_range = before == "-" and not _CODE_BEFORE.match(text[max(0, start - 2) : start - 1])  # 五元六角-五元
+    if before == "第" or (_CODE_BEFORE.match(before) and not dash_range) or _CODE_AFTER.match(after_num):
         return None
 
     qualifier = n.qualifier
@@ -309,7 +352,7 @@ def _figure_at(text: str, n: NumberSpan, by_start: dict[int, NumberSpan], rules:
             scale = 100.0
         draft = _Draft(start, pos, value * scale, None if value_max is None else value_max * scale,
                        qualifier, "percent", "%", rule="figure.percent.fraction" if fraction else "figure.percent.chinese")
-        return _finish(text, draft, rules)
+        return _finish(text, draft, rules, floor)
 
     if _LATIN_END.search(n.text) and not rules.unit.match(text, n.end):
         return None
@@ -348,10 +391,16 @@ def _figure_at(text: str, n: NumberSpan, by_start: dict[int, NumberSpan], rules:
     found = _unit_at(text, pos, rules)
     if found and found[0].word in rules.arabic_only and not _ARABIC.match(n.text):
         return None
+    if found and found[0].word in rules.money_measure_words:  # 20个比特币
+        money = _unit_at(text, found[1], rules)
+        if money and money[0].kind == "money":
+            found = money
+    if found and n.text[0] in _VAGUE_LEAD and found[0].kind not in rules.vague_kinds:
+        return None  # 几十年后 is a relative time, not a figure
     compound = _compound_duration(text, n, pos, found, by_start)
     if compound:
-        return _finish(text, compound, rules)
-    cur_prefix = rules.currency_prefix.search(text, max(0, start - 8), start)
+        return _finish(text, compound, rules, floor)
+    cur_prefix = rules.currency_prefix.search(text, max(floor, start - 8), start)
     if found:
         info, pos = found
         if info.word == "年" and _is_year(n):
@@ -377,24 +426,34 @@ def _figure_at(text: str, n: NumberSpan, by_start: dict[int, NumberSpan], rules:
                     if text.startswith("半", pos):  # 三成半
                         draft.value += info.factor / 2
                         pos = draft.end = pos + 1
+                    else:
+                        tenth = _TENTH_DIGIT.match(text, pos)
+                        if tenth and not _unit_at(text, tenth.end(), rules):  # 七成六 = 76 %
+                            draft.value += (parse_number(tenth.group(1)) or 0) * info.factor / 10
+                            pos = draft.end = tenth.end()
             draft.rule = f"figure.percent.{'sign' if info.factor == 1 else 'proportion'}"
         if info.kind == "money":
             draft.rule = "figure.money.unit"
-            _money_extras(text, draft, rules)
+            if info.factor != 1:  # 三美分
+                draft.value = value * info.factor
+                draft.value_max = None if value_max is None else value_max * info.factor
+                draft.fractional = True
+            else:
+                _money_extras(text, draft, rules)
         if cur_prefix and info.kind == "money":
             draft.start = cur_prefix.start()
             code = rules.currency_prefixes[cur_prefix.group().strip()]
             if draft.currency == "CNY" and code != "CNY":  # 港币两千九百六十元
                 draft.currency = code
-        return _finish(text, draft, rules)
+        return _finish(text, draft, rules, floor)
     if cur_prefix and not n.bare:
         code = rules.currency_prefixes[cur_prefix.group().strip()]
         draft = _Draft(cur_prefix.start(), pos, value, value_max, qualifier, "money",
                        "元" if code == "CNY" else cur_prefix.group().strip(), code, rule="figure.money.prefix")
-        return _finish(text, draft, rules)
+        return _finish(text, draft, rules, floor)
     if _ARABIC.search(n.text) and _CN_BIG.search(n.text) and not n.bare:
         draft = _Draft(start, pos, value, value_max, qualifier, "count", "", rule="figure.count.bare_large")
-        return _finish(text, draft, rules)
+        return _finish(text, draft, rules, floor)
     return None
 
 
@@ -434,11 +493,19 @@ def _money_extras(text: str, draft: _Draft, rules: FigureRules) -> None:
             draft.value += num * rules.subunits[unit_word]
             pos, added = m.end(), True
             m = rules.subunit.match(text, pos)
-        if not added and text[pos - 1 : pos] in ("块", "蚊"):  # 三块五 = 3.5, 三块零四 = 3.04
+        if added and text[pos - 1 : pos] in rules.dime_words:  # 七毛八 = 0.78
+            m = _KUAI_DIME.match(text[pos : pos + 3])
+            if m and not m.group(1) and not rules.unit.match(text, pos + 1):
+                draft.value += (parse_number(m.group(2)) or 0) / 100
+                pos += 1
+        if not added and text[pos - 1 : pos] in ("块", "蚊"):  # 三块五 = 3.5, 三块零四 = 3.04, 三块半
             m = _KUAI_DIME.match(text[pos : pos + 3])
             if m and not rules.unit.match(text, pos + len(m.group())):
                 draft.value += (parse_number(m.group(2)) or 0) / (100 if m.group(1) else 10)
                 pos += len(m.group())
+            elif text.startswith("半", pos) and not rules.unit.match(text, pos + 1):
+                draft.value += 0.5
+                pos += 1
     tail = rules.money_tail.match(text, pos)
     if tail:
         pos = tail.end()
@@ -449,9 +516,13 @@ def _money_extras(text: str, draft: _Draft, rules: FigureRules) -> None:
     draft.end = pos
 
 
-def _finish(text: str, draft: _Draft, rules: FigureRules) -> _Draft:
-    """Prefix and suffix qualifiers around the span; 不等 marks a per-recipient range."""
+def _finish(text: str, draft: _Draft, rules: FigureRules, floor: int = 0) -> _Draft:
+    """Prefix and suffix qualifiers around the span; 不等 marks a per-recipient range.
+
+    Nothing before `floor` (the end of the previous figure) is read as a prefix."""
     pre = _prefix_qualifier(text, draft.start, rules)
+    if pre and pre[1] < floor:
+        pre = None
     if pre and draft.qualifier in ("exact", pre[0]):
         draft.qualifier, draft.start = pre
     elif pre and draft.qualifier != "range":
@@ -489,15 +560,54 @@ def find_figures(text: str, tokens: list[Token] | None = None) -> list[Figure]:
         i = bisect.bisect_right(stop_starts, n.start) - 1
         if i >= 0 and n.start < stop_ends[i]:
             continue
-        draft = _figure_at(view, n, by_start, rules)
+        draft = _figure_at(view, n, by_start, rules, taken)
         if draft is None or draft.start < taken:
             continue
         if words is not None and not words.respected(n, draft):
             continue
         drafts.append(draft)
         taken = draft.end
-    drafts = _drop_articles(view, drafts)
+    if rules.fixed is not None:
+        drafts = _with_fixed(view, drafts, rules, stop_starts, stop_ends)
+    drafts = _drop_articles(view, _joined(view, drafts, rules))
     return [_to_figure(text, view, d, rules, words) for d in drafts]
+
+
+def _with_fixed(view: str, drafts: list[_Draft], rules: FigureRules, stop_starts, stop_ends) -> list[_Draft]:
+    """Add the figures written as one word (打对折 = 50 %) where no numeral figure is."""
+    extra = []
+    for m in rules.fixed.finditer(view):
+        i = bisect.bisect_right(stop_starts, m.start()) - 1
+        if i >= 0 and m.start() < stop_ends[i]:
+            continue
+        if any(d.start < m.end() and m.start() < d.end for d in drafts):
+            continue
+        kind, unit, value = rules.fixed_values[m.group()]
+        extra.append(_finish(view, _Draft(m.start(), m.end(), value, kind=kind, unit=unit, rule=f"figure.{kind}.word"), rules))
+    return sorted(drafts + extra, key=lambda d: d.start) if extra else drafts
+
+
+def _joined(view: str, drafts: list[_Draft], rules: FigureRules) -> list[_Draft]:
+    """Money written in two pieces becomes one figure: a fractional unit after the main one
+    (两美元又三美分 = 2.03) or two amounts around a range mark (五块六到五块七毛八)."""
+    out: list[_Draft] = []
+    for d in drafts:
+        prev = out[-1] if out else None
+        if (prev is None or prev.kind != "money" or d.kind != "money" or prev.currency != d.currency
+                or prev.value_max is not None or d.value_max is not None):
+            out.append(d)
+            continue
+        gap = view[prev.end : d.start]
+        if d.fractional and not prev.fractional and gap.strip(" ") in ("", "又", "零"):
+            prev.value += d.value
+            prev.end = d.end
+        elif (not d.fractional and not prev.fractional and d.value > prev.value and prev.qualifier == "exact"
+              and rules.range_sep.fullmatch(gap)):
+            prev.value_max, prev.qualifier, prev.end = d.value, "range", d.end
+            prev.per_unit = prev.per_unit or d.per_unit
+        else:
+            out.append(d)
+    return out
 
 
 def _stopped(view: str, rules: FigureRules):
@@ -579,8 +689,8 @@ def _drop_articles(text: str, drafts: list[_Draft]) -> list[_Draft]:
 def _clause_before(text: str, start: int) -> str:
     """Up to 40 characters before start, from the last clause mark on."""
     window = text[max(0, start - 40) : start]
-    marks = list(_CLAUSE_MARK.finditer(window))
-    return window if not marks else window[marks[-1].end() :]
+    m = _CLAUSE_MARK.search(window[::-1])
+    return window if not m else window[len(window) - m.start() :]
 
 
 def _subject(text: str, d: _Draft, rules: FigureRules) -> str | None:
@@ -634,8 +744,11 @@ def parse_money(text: str) -> dict | None:
     {'value': 300000.0, 'value_max': None, 'currency': 'CNY', 'qualifier': 'under'}
     """
     folded = fold_width(text).strip()
-    found = find_figures(folded)
-    figures = [f for f in found if f.kind == "money"]
+    figures = [f for f in find_figures(folded) if f.kind == "money"]
+    if not figures:  # 五個半, 個九, 港幣三個一毫四: in an amount of money 個 is the dollar (块)
+        dollars = _as_dollars(folded)
+        if dollars != folded:
+            figures = [f for f in find_figures(dollars) if f.kind == "money"]
     if not figures:
         figures = _amount_without_currency(folded)
     if not figures:
@@ -645,6 +758,13 @@ def parse_money(text: str) -> dict | None:
         figures = [sub]
     best = max(figures, key=lambda f: f.end - f.start)
     return {"value": best.value, "value_max": best.value_max, "currency": best.currency, "qualifier": best.qualifier}
+
+
+def _as_dollars(text: str) -> str:
+    """The money-context reading of a measure word: 個/个 -> 块, with 一 before a leading one."""
+    words = figure_rules().dollar_words
+    out = "".join("块" if ch in words else ch for ch in text)
+    return "一" + out if out.startswith("块") and text[0] in words else out
 
 
 def _amount_without_currency(text: str) -> list[Figure]:

@@ -57,6 +57,7 @@ class _Compiled:
     multipliers: dict[str, float]
     latin: dict[str, float]
     counted: dict[str, float]
+    counted_in_text: re.Pattern | None  # 打 after a numeral in running text, with its guard
     fragments: dict[str, str]
     numeral: re.Pattern
     stopwords: re.Pattern | None
@@ -74,11 +75,20 @@ def compiled() -> _Compiled:
     numeral = re.compile(f"(?=[{fragments['first_char']}])(?:{fragments['sign']})?"
                          f"(?:{fragments['fraction']}|{fragments['slash_fraction']}|{fragments['numeral']})")
     stop = load_words("numbers_stopwords.txt")
+    in_text = spec.get("counted_in_text") or {}
+    counted = {str(k): float(v) for k, v in (spec.get("counted_suffixes") or {}).items()}
+    pieces = []
+    for word, entry in in_text.items():
+        if not isinstance(entry, dict) or float(entry.get("value", 0)) != counted.get(str(word)):
+            raise RulesError(f"rules/numbers.yaml: counted_in_text[{word!r}] needs the value counted_suffixes gives it")
+        guard = alternation([str(w) for w in entry.get("not_before") or ()])
+        pieces.append(f"{re.escape(str(word))}(?!{guard})" if guard else re.escape(str(word)))
     return _Compiled(
         variants={str(k): str(v) for k, v in spec["variants"].items()},
         multipliers={str(k): float(v) for k, v in spec["multipliers"].items()},
         latin={str(k): float(v) for k, v in spec["latin_multipliers"].items()},
-        counted={str(k): float(v) for k, v in (spec.get("counted_suffixes") or {}).items()},
+        counted=counted,
+        counted_in_text=re.compile("|".join(pieces)) if pieces else None,
         fragments=fragments,
         numeral=numeral,
         stopwords=re.compile(alternation(stop)) if stop else None,
@@ -95,6 +105,10 @@ def normalize(text: str) -> str:
     return s
 
 
+_MIXED_FRACTION = re.compile(r"\s*(-?)([0-9]{1,3})\s+([0-9]{1,3})\s*/\s*([0-9]{1,3})\s*")
+_EXPONENT = re.compile(r"([0-9]*+(?:\.[0-9]++)?+)(?:[eE]([-+]?[0-9]++)|\^([-+]*+)([0-9]++(?:\.[0-9]++)?+))")
+
+
 @lru_cache(maxsize=8192)
 def parse_number(text: str) -> float | None:
     """The value of a numeral written alone, or None when `text` is not a number.
@@ -104,6 +118,10 @@ def parse_number(text: str) -> float | None:
     >>> parse_number("三百零七"), parse_number("1.2万"), parse_number("1，234")
     (307.0, 12000.0, 1234.0)
     """
+    m = _MIXED_FRACTION.fullmatch(fold_width(text))  # 1 3/5: spaces matter, read before normalize
+    if m and float(m.group(4)):
+        value = float(m.group(2)) + float(m.group(3)) / float(m.group(4))
+        return -value if m.group(1) else value
     s = normalize(text)
     if not s:
         return None
@@ -114,6 +132,13 @@ def parse_number(text: str) -> float | None:
     rules = compiled()
     if len(s) > 1 and s[-1] in rules.counted:  # 五打 = 60, 一对 = 2, 1个 = 1
         factor, s = rules.counted[s[-1]], s[:-1]
+    m = _EXPONENT.fullmatch(s) if ("e" in s or "E" in s or "^" in s) else None
+    if m and m.group(1):  # 2e5, -12e-1, 2^5, 1.1^+23 (signs of the exponent multiply: ^-- is +)
+        base = float(m.group(1))
+        if m.group(2) is not None:
+            return sign * float(Decimal(m.group(1)).scaleb(int(m.group(2))))
+        exp = float(m.group(4)) * (-1 if m.group(3).count("-") % 2 else 1)
+        return sign * base ** exp if base or exp > 0 else None
     value = _whole(s)
     return None if value is None else sign * value * factor
 
@@ -153,9 +178,9 @@ def _unsigned(s: str) -> float | None:
         whole, _, frac = s.partition("又")
         w, f = _unsigned(whole), _unsigned(frac)
         return None if w is None or f is None else w + f
-    if "分之" in s:
-        den_text, _, num_text = s.partition("分之")
-        den, num = _unsigned(den_text), _parse_signed(num_text)
+    m = _FRACTION_WORD.fullmatch(s)
+    if m:  # 三分之一; 二份一, 十份十一 (Cantonese, whole-string parse only)
+        den, num = _unsigned(m.group(1)), _parse_signed(m.group(2))
         return None if not den or num is None else num / den
     if "/" in s:
         a, _, b = s.partition("/")
@@ -166,12 +191,15 @@ def _unsigned(s: str) -> float | None:
     latin = 1.0
     if s[-1] in rules.latin and re.search(r"[0-9]", s):
         latin, s = rules.latin[s[-1]], s[:-1]
-    # a fuzzy marker inside a numeral keeps the lower bound: 十余万 -> 十万, 一百零几万 -> 一百万
-    s = re.sub(r"零?[余多几]|个(?=[亿万])", "", s)
+    if len(s) > 1 and s[0] == "半" and s[1:] in rules.multipliers:  # 半百 = 50
+        return 0.5 * rules.multipliers[s[1:]]
+    # a fuzzy marker inside a numeral keeps the lower bound: 十余万 -> 十万, 一百零几万 -> 一百万,
+    # 几十万 / 数十亿 -> 十万 / 十亿
+    s = _FUZZY_MARK.sub("", s)
     if not s or not re.fullmatch(r"[0-9.点零一二两三四五六七八九十百千万亿兆]+", s):
         return None
     if re.fullmatch(r"[0-9]*\.?[0-9]+", s):
-        return float(s) * latin
+        return float(Decimal(s) * Decimal(latin)) if latin != 1.0 else float(s)
     m = re.fullmatch(r"([0-9]*\.?[0-9]+)([十百千万亿兆]+)", s)
     if m:  # 3.5万, 2.2万亿, 3千万 (decimal arithmetic: no 1435899.9999999998)
         value = Decimal(m.group(1))
@@ -182,7 +210,10 @@ def _unsigned(s: str) -> float | None:
     return None if value is None else value * latin
 
 
-_DIGIT_MIX = re.compile(r"[零〇一二两三四五六七八九][0-9]|[0-9][零〇一二两三四五六七八九]")
+_FRACTION_WORD = re.compile(r"(.+?)(?:分之|份之?|分(?=.))(.+)")
+_FUZZY_MARK = re.compile(r"零?[余多几数]|个(?=[亿万])")
+# a Chinese digit against an Arabic one is no numeral (五21); 零 before one is (1千零1)
+_DIGIT_MIX = re.compile(r"[一二两三四五六七八九][0-9]|[0-9][零〇一二两三四五六七八九]")
 
 
 def _chinese(s: str) -> float | None:
@@ -246,6 +277,8 @@ def _small(s: str) -> float | None:
             else:
                 cur = float(_DIGITS[ch])
         elif ch in _SMALL_UNITS:
+            if last_unit and _SMALL_UNITS[ch] >= last_unit:  # 五十千: units must descend
+                return None
             total += (1.0 if cur is None else cur) * _SMALL_UNITS[ch]
             last_unit, cur, zero_seen = _SMALL_UNITS[ch], None, False
         else:
@@ -271,22 +304,38 @@ def find_numbers(text: str) -> list[NumberSpan]:
     for m in rules.numeral.finditer(text):
         start, end = m.span()
         raw = m.group().rstrip(" ")  # trailing spaces are never part of a numeral
-        end = start + len(raw)
         if not raw or _inside(starts, ends, start):
             continue
         if len(raw) == 1 and raw in "陆陸伍拾肆參叁":
             continue
-        value = parse_number(raw)
+        raw, value = _longest_parse(raw)
         if value is None:
-            log.debug("numeral %r at %d does not parse", raw, start)
+            log.debug("numeral %r at %d does not parse", m.group(), start)
             continue
+        end = start + len(raw)
         qualifier = "over" if _INNER_FUZZY.search(raw) else "exact"
         bare = raw[0] not in "十拾" and _BARE.fullmatch(raw) is not None
+        counted = rules.counted_in_text.match(text, end) if rules.counted_in_text else None
+        if counted and not bare:  # 十打 = 120
+            value *= rules.counted[counted.group()]
+            end = counted.end()
+            raw = text[start:end]
         spans.append(NumberSpan(start, end, raw, value, qualifier, bare))
     return spans
 
 
-_INNER_FUZZY = re.compile(r"[余多几幾](?=[ ]?[十百千万亿兆萬億拾佰仟])")
+def _longest_parse(raw: str) -> tuple[str, float | None]:
+    """The numeral and its value; when the whole run does not parse (五十千), its longest
+    prefix that does (五十), trying at most a few characters off the end."""
+    value = parse_number(raw)
+    cut = raw
+    while value is None and len(raw) - len(cut) < 4 and len(cut) > 1:
+        cut = cut[:-1].rstrip(" ")
+        value = parse_number(cut)
+    return (cut, value) if value is not None else (raw, None)
+
+
+_INNER_FUZZY = re.compile(r"[余多几幾数數](?=[ ]?[十百千万亿兆萬億拾佰仟])")
 _BARE = re.compile(r"[十拾百佰千仟万萬亿億兆]+")
 
 

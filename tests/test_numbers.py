@@ -1,6 +1,8 @@
 """Numerals: parse_number values and find_numbers spans."""
 from __future__ import annotations
 
+import time
+
 import pytest
 from hypothesis import given, strategies as st
 
@@ -20,6 +22,9 @@ from pipeline.numbers import compiled, find_numbers, fold_width, parse_number
     ("1,100.9亿", 1.1009e11), ("5万4千6百", 54600), ("3万4000", 34000), ("两千万点五五四四", 20000000.5544),
     ("二〇二一", 2021), ("百", 100), ("千万", 1e7), ("两个亿", 2e8), ("五打", 60), ("一对", 2), ("五个半", 5.5),
     ("一半", 0.5), ("壹拾壹元壹角壹分", 11.11), ("玖仟陆佰陆拾伍圆壹角捌分", 9665.18),
+    ("2e5", 2e5), ("-12e-1", -1.2), ("12.32e+14", 1.232e15), ("2^5", 32), ("2.5^-1", 0.4), ("-1.1^--23", -(1.1 ** 23)),
+    (".0012G", 1.2e6), ("-2.5 M", -2.5e6), ("1 3/5", 1.6), ("4 6/3", 6), ("半百", 50), ("1千零1", 1001),
+    ("2千零30万", 20300000), ("十份十一", 1.1), ("二份一", 0.5), ("一又十分一", 1.1), ("数十亿", 1e9), ("几十万", 1e5),
 ])
 def test_parse_number_values(text, value):
     assert parse_number(text) == pytest.approx(value)
@@ -41,12 +46,27 @@ def test_parse_number_none_for_non_numbers(text):
     ("1, 234, 567", [("1", 1), ("234", 234), ("567", 567)]),
     ("负3.9%", [("负3.9", -3.9)]),
     ("COVID-19", [("19", 19)]),
+    ("十打苹果", [("十打", 120)]),
+    ("一打开门", [("一", 1)]),
+    ("五十千", [("五十", 50)]),
+    ("667.123 五点八", [("667.123", 667.123), ("五点八", 5.8)]),
+    ("两两相对", []),
+    ("5G网络", [("5", 5)]),
+    ("数百名工人", [("数百", 100)]),
+    ("参与人数十万", [("十万", 100000)]),
 ])
 def test_find_numbers_spans(text, spans):
     got = find_numbers(fold_width(text))
     assert [(n.text, pytest.approx(n.value)) for n in got] == [(t, pytest.approx(v)) for t, v in spans]
     for n in got:
         assert text[n.start : n.end] == n.text
+
+
+@pytest.mark.parametrize("text", ["1e" * 100_000, "2^" * 100_000, "1 " * 200_000 + "1/2"])
+def test_find_numbers_linear_on_exponent_like_input(text):
+    started = time.perf_counter()
+    find_numbers(text)
+    assert time.perf_counter() - started < 5.0
 
 
 def test_find_numbers_marks_bare_multipliers():
