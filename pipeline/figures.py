@@ -68,6 +68,8 @@ class FigureRules:
     article_words: frozenset[str]
     per_unit: re.Pattern
     subject_cut: re.Pattern
+    subject_cut_words: frozenset[str]
+    subject_pos: frozenset[str]  # jieba tags besides n* that can head a subject (应急款 is l)
     stoplist: re.Pattern
     money_measure_words: frozenset[str]
     dollar_words: frozenset[str]  # in a text known to be money (parse_money) these mean 块 (五個半)
@@ -177,6 +179,8 @@ def figure_rules() -> FigureRules:
         article_words=articles,
         per_unit=re.compile(alternation(_words(spec, "per_unit_cues", src))),
         subject_cut=re.compile(alternation(_words(spec, "subject_cut", src))),
+        subject_cut_words=frozenset(_words(spec, "subject_cut", src)),
+        subject_pos=frozenset(_words(spec, "subject_pos", src)),
         stoplist=re.compile(alternation(stop)),
         money_measure_words=measure_words,
         dollar_words=frozenset(_words(uspec, "money_context_dollar", usrc)),
@@ -693,8 +697,11 @@ def _clause_before(text: str, start: int) -> str:
     return window if not m else window[len(window) - m.start() :]
 
 
-def _subject(text: str, d: _Draft, rules: FigureRules) -> str | None:
-    """Best effort: the noun phrase after a measure word (…的教职工), else the words just before."""
+def _subject(text: str, d: _Draft, rules: FigureRules, words: _WordIndex | None = None) -> str | None:
+    """The noun phrase counted or paid: after a measure word (300余名来自基层单位的教职工), else
+    just before the number (抽调教职工307人, 应急款143.59万元). Read from the tokens when given."""
+    if words is not None:
+        return _subject_from_tokens(d, rules, words)
     after = re.match(r"[\u4e00-\u9fff“”\"]{1,16}", text[d.end : d.end + 16])
     if after and d.kind in ("count", "measure") and d.unit:
         phrase = after.group()
@@ -710,6 +717,49 @@ def _subject(text: str, d: _Draft, rules: FigureRules) -> str | None:
     return phrase or None
 
 
+def _is_noun(tok: Token, rules: FigureRules) -> bool:
+    return tok.word not in rules.subject_cut_words and (tok.pos[:1] == "n" or tok.pos in rules.subject_pos) \
+        and _HAN.match(tok.word) is not None
+
+
+def _noun_run(tokens: list[Token], rules: FigureRules) -> str | None:
+    phrase = "".join(t.word for t in tokens)
+    return phrase if len(phrase) >= 2 else None
+
+
+def _subject_from_tokens(d: _Draft, rules: FigureRules, words: _WordIndex) -> str | None:
+    toks = words.tokens
+    if d.kind in ("count", "measure") and d.unit:
+        i = words.at(d.end - 1) + 1  # the first token after the figure
+        run: list[Token] = []
+        de = None
+        for j in range(i, min(i + 8, len(toks))):
+            if toks[j].word in _PUNCT_END or toks[j].pos == "x":
+                break
+            if toks[j].word == "的":
+                de = j
+        start = de + 1 if de is not None else i
+        for tok in toks[start : start + 3]:
+            if not _is_noun(tok, rules):
+                break
+            run.append(tok)
+        found = _noun_run(run, rules)
+        if found:
+            return found
+    i = words.at(d.start) - 1 if words.at(d.start) >= 0 and toks[words.at(d.start)].start == d.start else words.at(d.start)
+    run, skipped = [], 0
+    while i >= 0 and len(run) < 3:
+        tok = toks[i]
+        if _is_noun(tok, rules):
+            run.insert(0, tok)
+        elif not run and skipped < 2 and (tok.word in rules.subject_cut_words or tok.pos[:1] in ("v", "d", "p")):
+            skipped += 1  # 运输机场|达到|259个: look past the verb
+        else:
+            break
+        i -= 1
+    return _noun_run(run, rules)
+
+
 def _to_figure(text: str, view: str, d: _Draft, rules: FigureRules, words: _WordIndex | None = None) -> Figure:
     clause = _clause_before(view, d.start)
     per_unit = d.per_unit or bool(rules.per_unit.search(clause[-12:]))
@@ -723,7 +773,7 @@ def _to_figure(text: str, view: str, d: _Draft, rules: FigureRules, words: _Word
         qualifier=d.qualifier,
         value_max=None if d.value_max is None else _clean(d.value_max),
         currency=d.currency,
-        subject=_subject(view, d, rules),
+        subject=_subject(view, d, rules, words),
         scope="per_unit" if per_unit else "total",
         rule=d.rule,
     )

@@ -97,3 +97,26 @@ def test_find_figures_linear_on_pathological_input(text):
     started = time.perf_counter()
     find_figures(text)
     assert time.perf_counter() - started < 5.0
+
+
+def _toks(*pieces: tuple[str, str]) -> tuple[str, list[Token]]:
+    out, pos = [], 0
+    for word, tag in pieces:
+        out.append(Token(word, pos, pos + len(word), tag))
+        pos += len(word)
+    return "".join(w for w, _ in pieces), out
+
+
+@pytest.mark.parametrize("pieces,subjects", [
+    ((("区", "n"), ("教委", "n"), ("抽调", "v"), ("300", "m"), ("余名", "m"), ("来自", "v"), ("基层单位", "n"),
+      ("的", "uj"), ("教职工", "n"), ("深入", "v"), ("到", "v"), ("了", "ul"), ("一线", "m"), ("。", "x")), ["教职工"]),
+    ((("全区", "n"), ("共", "d"), ("抽调", "v"), ("教职工", "n"), ("307", "m"), ("人", "n"), ("，", "x"),
+      ("其中", "r"), ("志愿者", "n"), ("139", "m"), ("人", "n"), ("。", "x")), ["教职工", "志愿者"]),
+    ((("发放", "v"), ("应急款", "l"), ("143.59", "m"), ("万元", "m"), ("。", "x")), ["应急款"]),
+    ((("至今", "d"), ("花费", "n"), ("医疗费", "n"), ("20", "m"), ("余万元", "m"), ("，", "x"), ("他会", "v"),
+      ("申请", "v"), ("医疗", "n"), ("救助金", "n"), ("5", "m"), ("万元", "m"), ("。", "x")), ["医疗费", "医疗救助金"]),
+    ((("运输", "vn"), ("机场", "n"), ("达到", "v"), ("259", "m"), ("个", "q"), ("。", "x")), ["运输机场"]),
+])
+def test_find_figures_subject_from_tokens(pieces, subjects):
+    text, tokens = _toks(*pieces)
+    assert [f.subject for f in find_figures(text, tokens)] == subjects
