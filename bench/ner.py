@@ -3,8 +3,10 @@
 usage: python bench/ner.py [--limit N] [--shared PATH] [--learn]
 
 --learn derives vocabulary from cluener_train.jsonl (never the dev file) and writes it to rules/:
-character counts of given names (rules/people_given_chars.tsv) and organization heads
-(rules/orgs_learned_heads.txt). Only statistics and words are written, never sentences.
+character counts of given names (rules/people_given_chars.tsv), and the words annotated as positions
+(rules/people_titles_learned.tsv) or as organizations and government bodies
+(rules/orgs_names_learned.tsv) often enough, and in enough of the places they are written, to be
+trusted. Only statistics and words are written, never sentences.
 
 Reads ../shared/benchmarks/ner (or --shared/benchmarks/ner): People's Daily test (PER) and
 CLUENER dev (name, position, organization+government). Each sentence becomes one Document with one
@@ -128,6 +130,34 @@ def learn_given_chars(root: Path, out: Path) -> int:
     return len(rows)
 
 
+LEARNED_MIN_COUNT = 2  # a word must be annotated this often in cluener_train
+LEARNED_MIN_SHARE = 0.6  # and in this share of all the places it is written there
+
+
+def learn_words(root: Path, types: set[str], out: Path, what: str, skip=frozenset()) -> int:
+    """Words annotated with one of types in cluener_train, with how often they are annotated and
+    how often they are written at all; kept when both counts say the word is that kind of entity
+    (and the word is not in skip)."""
+    from collections import Counter
+
+    records = [json.loads(line) for line in (root / "cluener_train.jsonl").read_text(encoding="utf-8").splitlines()]
+    annotated: Counter[str] = Counter(e["text"] for rec in records for e in rec["entities"] if e["type"] in types)
+    corpus = "\n".join(rec["text"] for rec in records)
+    rows = []
+    for word, n in annotated.items():
+        written = corpus.count(word)
+        if (n >= LEARNED_MIN_COUNT and len(word) >= 2 and n / written >= LEARNED_MIN_SHARE and "\t" not in word
+                and word not in skip):
+            rows.append((word, n, written))
+    rows.sort(key=lambda r: (-r[1], r[0]))
+    lines = [f"# {what} learned from cluener_train by `python bench/ner.py --learn`: do not edit.",
+             f"# kept: annotated >= {LEARNED_MIN_COUNT} times and in >= {LEARNED_MIN_SHARE:.0%} of the places written",
+             "# word<TAB>times annotated<TAB>times written"]
+    lines += [f"{w}\t{n}\t{t}" for w, n, t in rows]
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return len(rows)
+
+
 def speed(root: Path, limit: int | None) -> tuple[float, float]:
     """Characters per second of the whole recognizer (segment + orgs + people) and of bare rjieba.tag."""
     import rjieba
@@ -183,8 +213,16 @@ def main(argv=None) -> int:
         log.info("skipped: %s is absent", root)
         return 0
     if args.learn:
+        from pipeline.rules import load_words
+
         rules = Path(__file__).resolve().parent.parent / "rules"
         log.info("rules/people_given_chars.tsv: %d characters", learn_given_chars(root, rules / "people_given_chars.tsv"))
+        log.info("rules/people_titles_learned.tsv: %d words", learn_words(
+            root, {"position"}, rules / "people_titles_learned.tsv", "Positions (job titles and roles)"))
+        places = set(load_words("places.txt"))  # 罗马, 利物浦 name clubs there; here they stay places
+        log.info("rules/orgs_names_learned.tsv: %d words", learn_words(
+            root, {"organization", "government"}, rules / "orgs_names_learned.tsv", "Organizations and government bodies",
+            skip=places))
         return 0
     rows = run(root, args.limit)
     print(f"{'data':20s} {'task':26s} {'P':>6s} {'R':>6s} {'F1':>6s}  {'anchor F1':>9s}  {'target':>6s}")

@@ -46,13 +46,26 @@ class OrgSpan:
 @dataclass(frozen=True)
 class OrgLexicon:
     suffixes: ahocorasick.Automaton
-    names: re.Pattern  # leftmost-longest, see trie_regex
+    names: re.Pattern  # known and learned names, leftmost-longest (see trie_regex)
+    known_names: frozenset[str]  # the hand-kept ones (rules/orgs_names.txt)
     places: re.Pattern
     extension_stops: frozenset[str]
     not_orgs: frozenset[str]
     prefixes: frozenset[str]  # 市, 县, 某市: a level word written before an organization is part of it
     verb_chars: frozenset[str]  # 进社区: a verb character glued to a suffix word
     not_places: frozenset[str]
+
+
+def learned_words(name: str) -> tuple[str, ...]:
+    """The words of a rules/*_learned.tsv file (word<TAB>times annotated<TAB>times written, written by
+    `bench/ner.py --learn`), validated."""
+    words = []
+    for row in load_words(name):
+        parts = row.split("\t")
+        if len(parts) != 3 or not parts[1].isdigit() or not parts[2].isdigit():
+            raise RulesError(f"rules/{name}: bad row {row!r} (want word<TAB>n<TAB>n)")
+        words.append(parts[0])
+    return tuple(words)
 
 
 def _automaton(words, source: str) -> ahocorasick.Automaton:
@@ -73,7 +86,8 @@ def lexicon() -> OrgLexicon:
             raise RulesError(f"rules/orgs_stop.yaml: {key!r} must be a list of words")
     return OrgLexicon(
         suffixes=_automaton(load_words("orgs_suffixes.txt"), "orgs_suffixes.txt"),
-        names=trie_regex(load_words("orgs_names.txt"), "orgs_names.txt"),
+        names=trie_regex(load_words("orgs_names.txt") + learned_words("orgs_names_learned.tsv"), "orgs_names.txt"),
+        known_names=frozenset(load_words("orgs_names.txt")),
         places=trie_regex(load_words("places.txt"), "places.txt"),
         extension_stops=frozenset(stop["extension_stops"]),
         not_orgs=frozenset(stop["not_orgs"]),
@@ -240,10 +254,11 @@ def find_orgs(text: str, index: TokenIndex, places: list[OrgSpan]) -> list[OrgSp
     lex = lexicon()
     place_at_end = {p.end: p for p in places}
     spans: list[OrgSpan] = []
-    for start, end, _ in _longest_matches(lex.names, text):
+    for start, end, word in _longest_matches(lex.names, text):
         if index.is_start(start) and index.is_end(end):
+            rule = "org.gazetteer" if word in lex.known_names else "org.learned"
             start = _with_prefix(text, index, _through_places(start, place_at_end), lex)
-            spans.append(OrgSpan(start, end, text[start:end], "organization", "org.gazetteer"))
+            spans.append(OrgSpan(start, end, text[start:end], "organization", rule))
     for _, end, suffix in _suffix_hits(lex, text, index):
         tok_i = index.by_end[end]
         word = index.tokens[tok_i].word
@@ -375,8 +390,8 @@ def recognize_orgs(doc: Document, index: TokenIndex | None = None) -> Document:
     orgs = _expand_abbreviations(text, index, find_orgs(text, index, places))
     names = resolve_names(orgs, places)
     doc.organizations = _merge(orgs, names, doc.text, "organization")
-    # 区委 alone with no full form in the article is not an organization we can name
-    doc.organizations = [o for o in doc.organizations if len(o.name) >= 3]
+    # 区委 alone with no full form in the article is not an organization we can name (央行, 曼联 are: listed)
+    doc.organizations = [o for o in doc.organizations if len(o.name) >= 3 or lexicon().names.fullmatch(o.name)]
     doc.locations = _merge(places, {}, doc.text, "location")
     log.debug("%s: %d organizations, %d locations", doc.article_id, len(doc.organizations), len(doc.locations))
     return doc

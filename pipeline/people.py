@@ -26,7 +26,7 @@ from functools import lru_cache
 import ahocorasick
 
 from .model import Document, Mention, Person, Role
-from .orgs import OrgSpan, TokenIndex, WordSet, first_disjoint, org_spans, recognize_orgs
+from .orgs import OrgSpan, TokenIndex, WordSet, first_disjoint, learned_words, org_spans, recognize_orgs
 from .rules import RulesError, load_words, load_yaml
 
 log = logging.getLogger(__name__)
@@ -128,6 +128,8 @@ def lexicon() -> PeopleLexicon:
     for key, kind in (("untitled", "untitled"), ("heads", "title"), ("honours", "honour")):
         for word in _word_list(titles, key, "people_titles.yaml"):
             kinds[word] = kind
+    for word in learned_words("people_titles_learned.tsv"):
+        kinds.setdefault(word, "title")  # written by hand wins
     auto = ahocorasick.Automaton()
     for word in kinds:
         auto.add_word(word, word)
@@ -230,7 +232,7 @@ def _is_name_shape(name: str) -> bool:
     given = name[sur:]
     if not 1 <= len(given) <= 2 or any(ch in lex.stop_chars for ch in given):
         return False
-    return True
+    return given not in lex.honorific_after  # 程先生, 刘老师: a surname and a form of address
 
 
 @lru_cache(maxsize=1 << 16)
