@@ -107,6 +107,7 @@ def test_cn_number_reads_date_numerals(text, value):
 
 @pytest.mark.parametrize("text", ["1" * 1_000_000, "1月" * 100_000, "年" * 1_000_000, "“" * 500_000])
 def test_dates_linear_time_on_long_lines(text):
+    # generous on purpose: linear inputs take seconds on a loaded machine; a runaway regex takes hours
     started = time.perf_counter()
     find_dates(text, _given("2021-06-01"))
-    assert time.perf_counter() - started < 10
+    assert time.perf_counter() - started < 60
