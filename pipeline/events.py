@@ -110,19 +110,22 @@ def link_events(doc: Document) -> Document:
         sentence = Sentence(sent_start, sent_end, [t for t in doc.tokens[first:token_index] if t.start >= sent_start],
                             _clauses(doc.match_text, sent_start, sent_end))
         local = entities[bisect_right(entity_starts, sent_start - 1):bisect_right(entity_starts, sent_end - 1)]
-        events = _sentence_events(doc, rules, local, sentence, figures_at.get(sent_start, []))
-        location = _location(doc, rules, places, sent_start, sent_end)
         own_date = dates_at.get(sent_start, [])
-        for event in events:
+        events = _sentence_events(doc, rules, sentence, figures_at.get(sent_start, []))
+        reported = _reported(events, bool(own_date))
+        for event in reported or events[-1:]:  # the last action still sets the actor that carries
+            event.actors, event.targets = _arguments(doc, rules, local, sentence, event.trigger)
+        location = _location(doc, rules, places, sent_start, sent_end)
+        for event in reported:
             event.location = location
             _attach_date(event, own_date, carried_date or topic_date)
             if not event.actors and carried_actor and _subject_allows_carry(doc, sentence, event.trigger.start, carried_actor[0]):
                 event.actors, event.carried = list(carried_actor), event.carried + ["actor"]
-        doc.events.extend(_reported(events))
+        doc.events.extend(reported)
         carriable = [d for d in own_date if not _is_start_point(doc, rules, d)]
         if carriable:
             carried_date = carriable[-1]
-        actors = [a for e in events for a in e.actors if "actor" not in e.carried]
+        actors = [a for e in reported or events[-1:] for a in e.actors if "actor" not in e.carried]
         if actors:
             carried_actor = actors[-1:]
     return doc
@@ -186,13 +189,10 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return clauses
 
 
-def _reported(events: list[Event]) -> list[Event]:
+def _reported(events: list[Event], has_own_date: bool) -> list[Event]:
     """Events that carry a figure; else the sentence's first action if it states its own date."""
     with_figures = [e for e in events if e.figure_ids]
-    if with_figures:
-        return with_figures
-    dated = [e for e in events if e.date_id and "date" not in e.carried]
-    return dated[:1]
+    return with_figures or (events[:1] if has_own_date else [])
 
 
 def _entities(doc: Document) -> list[Entity]:
@@ -257,27 +257,23 @@ def _adjacent(doc: Document, previous_end: int, start: int, rules: EventRules) -
     return between == "" or between in rules.joiners
 
 
-def _sentence_events(doc: Document, rules: EventRules, entities: list[Entity], sentence: Sentence,
-                     figures: list[Figure]) -> list[Event]:
+def _sentence_events(doc: Document, rules: EventRules, sentence: Sentence, figures: list[Figure]) -> list[Event]:
+    """One event per trigger, with the figures it owns; arguments are filled for reported ones."""
     triggers = find_triggers(doc, rules, sentence)
-    events = {t.start: _event(doc, rules, entities, sentence, t, rules.trigger_type[doc.match_text[t.start:t.end]])
-              for t in triggers}
+    events = {t.start: _event(rules, sentence, t, rules.trigger_type[doc.match_text[t.start:t.end]]) for t in triggers}
     for figure in figures:
         owner = _owner_trigger(doc, rules, sentence, triggers, figure)
         if owner is None:
             continue
         if owner.start not in events:
-            events[owner.start] = _event(doc, rules, entities, sentence, owner, rules.fallback_type)
+            events[owner.start] = _event(rules, sentence, owner, rules.fallback_type)
         events[owner.start].figure_ids.append(figure.id)
     return [events[k] for k in sorted(events)]
 
 
-def _event(doc: Document, rules: EventRules, entities: list[Entity], sentence: Sentence, trigger: Mention,
-           type_id: str) -> Event:
+def _event(rules: EventRules, sentence: Sentence, trigger: Mention, type_id: str) -> Event:
     how = "nearest_verb" if type_id == rules.fallback_type else "lexicon"
-    event = Event(type_id, trigger, (sentence.start, sentence.end), rule=f"event.{type_id}.{how}")
-    event.actors, event.targets = _arguments(doc, rules, entities, sentence, trigger)
-    return event
+    return Event(type_id, trigger, (sentence.start, sentence.end), rule=f"event.{type_id}.{how}")
 
 
 def _owner_trigger(doc: Document, rules: EventRules, sentence: Sentence, triggers: list[Mention],
