@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/newsfacts run corpus --out out
+	$(BIN)/newsfacts run corpus --manifest corpus/manifest.jsonl --out out
 
 # pytest exits 5 when it collects no tests: that is a failure here (there must be tests).
 test: $(STAMP)

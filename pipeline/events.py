@@ -40,6 +40,7 @@ class EventRules:
     actor_markers: tuple[str, ...]
     location_markers: tuple[str, ...]
     start_point_markers: frozenset[str]
+    subset_markers: tuple[str, ...]
     fallback_type: str
     fallback_pos: frozenset[str]
 
@@ -64,6 +65,7 @@ def event_rules() -> EventRules:
         actor_markers=tuple(spec["actor_markers"]),
         location_markers=tuple(spec["location_markers"]),
         start_point_markers=frozenset(spec["start_point_markers"]),
+        subset_markers=tuple(spec["subset_markers"]),
         fallback_type=spec["fallback_type"],
         fallback_pos=frozenset(spec["fallback_pos"]),
     )
@@ -91,7 +93,7 @@ def link_events(doc: Document) -> Document:
     entity_starts = [e.start for e in entities]
     places = sorted((m.start, o.id) for o in doc.locations for m in o.mentions)
     figures_at = _by_sentence(doc.sentences, doc.figures)
-    dates_at = _by_sentence(doc.sentences, [d for d in doc.dates if d.kind != "dateline" and d.value_start])
+    dates_at = _by_sentence(doc.sentences, [d for d in doc.dates if d.kind != "dateline"])
     paragraph_starts = [p.start for p in doc.paragraphs]
     topic_date = _topic_date(doc)
     carried_date: DateFact | None = None
@@ -196,8 +198,10 @@ def _reported(events: list[Event], has_own_date: bool) -> list[Event]:
 
 
 def _entities(doc: Document) -> list[Entity]:
-    """People, organizations and places: any of them can act (大东区 实施改造)."""
-    found = [Entity(p.id, m.start, m.end) for p in doc.people for m in p.mentions]
+    """People, organizations and places: any of them can act (大东区 实施改造) — except the
+    reporters named in a byline (本报讯（记者 刘洋）7月15日…)."""
+    bylined = set(doc.byline.reporter_spans)
+    found = [Entity(p.id, m.start, m.end) for p in doc.people for m in p.mentions if (m.start, m.end) not in bylined]
     found += [Entity(o.id, m.start, m.end) for o in doc.organizations for m in o.mentions]
     found += [Entity(o.id, m.start, m.end, is_place=True) for o in doc.locations for m in o.mentions]
     found.sort(key=lambda e: (e.start, -e.end))
@@ -217,7 +221,7 @@ def _topic_date(doc: Document) -> DateFact | None:
 
 
 def _dates_in(doc: Document, start: int, end: int) -> list[DateFact]:
-    return [d for d in doc.dates if start <= d.start < end and d.kind != "dateline" and d.value_start]
+    return [d for d in doc.dates if start <= d.start < end and d.kind != "dateline"]
 
 
 def _attach_date(event: Event, own: list[DateFact], carried: DateFact | None) -> None:
@@ -242,8 +246,9 @@ def find_triggers(doc: Document, rules: EventRules, sentence: Sentence) -> list[
             continue
         following = sentence.tokens[last + 1].word if last + 1 < len(sentence.tokens) else ""
         preceding = sentence.tokens[first - 1].word if first > 0 else ""
+        number_follows = last + 1 < len(sentence.tokens) and sentence.tokens[last + 1].pos == "m"
         if following in rules.modifier_heads or preceding in rules.noun_prefixes \
-                or (noun_end >= 0 and _adjacent(doc, noun_end, match.start(), rules)):
+                or (noun_end >= 0 and _adjacent(doc, noun_end, match.start(), rules) and not number_follows):
             noun_end = match.end()
             continue
         if triggers and _adjacent(doc, triggers[-1].end, match.start(), rules):
@@ -280,6 +285,9 @@ def _owner_trigger(doc: Document, rules: EventRules, sentence: Sentence, trigger
                    figure: Figure) -> Mention | None:
     clause = next((c for c in sentence.clauses if c[0] <= figure.start < c[1] + 1), (sentence.start, sentence.end))
     in_clause = [t for t in triggers if clause[0] <= t.start < clause[1]]
+    right_after = [t for t in in_clause if t.start == figure.end]
+    if right_after and doc.match_text[figure.start - 1:figure.start] == "、":
+        return right_after[0]  # 造成2人死亡、1人失踪: a listed figure right before its own verb is its subject
     before = [t for t in in_clause if t.start <= figure.start]
     if before:
         return before[-1]
@@ -288,7 +296,11 @@ def _owner_trigger(doc: Document, rules: EventRules, sentence: Sentence, trigger
     verb = _clause_verb(sentence, rules, clause, figure.start)
     if verb is not None:
         return verb
-    before = [t for t in triggers if t.start <= figure.start]
+    if not doc.match_text.startswith(rules.subset_markers, clause[0]):
+        anchor = _verbless_anchor(sentence, clause, figure.start)  # 直接经济损失约2.8亿元: its own fact
+        if anchor is not None:
+            return anchor
+    before = [t for t in triggers if t.start <= figure.start]  # 其中区外11处: part of the sentence's action
     if before:
         return before[-1]
     after = _main_trigger_after(sentence, triggers, clause)
