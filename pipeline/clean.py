@@ -81,6 +81,7 @@ class CleaningRules:
     heading_forbidden: re.Pattern
     sentence_end: re.Pattern
     drop_lines: tuple[re.Pattern, ...]
+    run_in_dateline: re.Pattern
     min_clause_chars: int
     min_coverage: float
     fragment_window: int
@@ -109,6 +110,7 @@ def cleaning_rules() -> CleaningRules:
         heading_forbidden=compile_(spec["heading"]["forbidden"]),
         sentence_end=compile_("{sentence_end}{closing}*$"),
         drop_lines=tuple(compile_(p) for p in spec["drop_lines"]),
+        run_in_dateline=compile_(spec["run_in_dateline"]),
         min_clause_chars=dup["min_clause_chars"],
         min_coverage=dup["min_coverage"],
         fragment_window=dup["fragment_window"],
@@ -153,8 +155,20 @@ def _lines(raw: str, rules: CleaningRules, log: list[dict]) -> list[Block]:
             log.append({"action": "removed_markup", "detail": {"markdown": marker.group(1), "line": text[:40]}})
             text = text[marker.end():].strip()
         if text:
-            blocks.append(Block(text, "", hint))
+            blocks += _split_run_in_heading(text, hint, rules, log)
     return blocks
+
+
+def _split_run_in_heading(text: str, hint: str | None, rules: CleaningRules, log: list[dict]) -> list[Block]:
+    """标题…每人３万本报讯（记者李秋萌）昨天，… : a heading run into the dateline is its own line."""
+    match = rules.run_in_dateline.search(text, 0, 80)
+    if hint or match is None or match.start() < 8:
+        return [Block(text, "", hint)]
+    head = text[:match.start()]
+    if any(mark in head for mark in "。！？；"):
+        return [Block(text, "", hint)]
+    log.append({"action": "split_run_in_heading", "detail": {"heading": head[:40], "why": "a heading ran into the dateline"}})
+    return [Block(head, "", "subtitle"), Block(text[match.start():], "", None)]
 
 
 def _classify(blocks: list[Block], rules: CleaningRules) -> list[Block]:

@@ -96,3 +96,10 @@ def test_clean_reads_traditional_through_a_simplified_view():
     assert doc.match_text.startswith("台北市政府共发放")
     assert len(doc.match_text) == len(doc.text)
     assert doc.cleaning[-1]["action"] == "matched_through_simplified"
+
+
+def test_clean_splits_a_heading_run_into_the_dateline():
+    doc = cleaned("红会首次向遇难者发放慰问金\n红会首次发慰问金遇难群众每人１万　烈士每人３万本报讯（记者李秋萌）昨天，市红十字会送去米面油。")
+    assert kinds(doc)[1] == ("subtitle", "红会首次发慰问金遇难群众每人１万　烈士每人３万")
+    assert kinds(doc)[2][1].startswith("本报讯（记者李秋萌）")
+    assert doc.byline.reporters == ["李秋萌"]
