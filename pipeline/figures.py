@@ -60,6 +60,7 @@ class FigureRules:
     unit_shorter: dict[str, re.Pattern | None]  # unit word -> the units it starts with (人次 -> 人)
     not_before: dict[str, tuple[str, ...]]
     only_before: dict[str, tuple[str, ...]]
+    only_before_or_no_han: dict[str, tuple[str, ...]]
     zones: re.Pattern
     zone_markers: tuple[str, ...]  # every zone contains one of these; text without any skips the search
     script: dict[int, int]
@@ -171,6 +172,8 @@ def figure_rules() -> FigureRules:
         unit_shorter={w: _spaced_words(ws) if ws else None for w, ws in shorter.items()},
         not_before=not_before,
         only_before={str(k): tuple(str(w) for w in v) for k, v in (uspec.get("only_before") or {}).items()},
+        only_before_or_no_han={str(k): tuple(str(w) for w in v)
+                               for k, v in (uspec.get("only_before_or_no_han") or {}).items()},
         zones=re.compile("|".join(f"(?:{z})" for z in _words(spec, "no_figure_zones", src))),
         zone_markers=tuple(_words(spec, "no_figure_zone_markers", src)),
         script={ord(k): ord(v) for k, v in script.items()},
@@ -240,6 +243,9 @@ def _unit_at(text: str, pos: int, rules: FigureRules) -> tuple[UnitInfo, int] | 
         after = text[m.end() : m.end() + 4]
         only = rules.only_before.get(word)
         allowed = not after.startswith(rules.not_before.get(word, ()))
+        loose = rules.only_before_or_no_han.get(word)
+        if loose is not None and _HAN.match(after) and not after.startswith(loose):
+            allowed = False  # 十来块钱, 花了五块。 are money; 一块电子屏幕 is a piece
         if allowed and (only is None or after.startswith(only)):
             return info, m.end()
         shorter = rules.unit_shorter[word]  # a shorter unit may still fit (人次 refused -> try 人)
@@ -567,7 +573,7 @@ def find_figures(text: str, tokens: list[Token] | None = None) -> list[Figure]:
         draft = _figure_at(view, n, by_start, rules, taken)
         if draft is None or draft.start < taken:
             continue
-        if words is not None and not words.respected(n, draft):
+        if words is not None and not words.respected(n, draft, drafts[-1].end if drafts else -1):
             continue
         drafts.append(draft)
         taken = draft.end
@@ -637,7 +643,7 @@ def _merged(spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
 _CN_NUMERAL_START = re.compile(f"[{_CN_NUMERAL_CHARS}]")
 _HAN = re.compile("[\u4e00-\u9fff]")
 _HEAD_OK = frozenset(_CN_NUMERAL_CHARS + "约近超过余多第")
-_TAIL_OK = frozenset(_CN_NUMERAL_CHARS + "余多以左上内后前来间")
+_TAIL_OK = frozenset(_CN_NUMERAL_CHARS + "余多以左上内后前来间到至")
 
 
 class _WordIndex:
@@ -660,13 +666,16 @@ class _WordIndex:
         tok = self.tokens[i]
         return tok if tok.start < pos < tok.end else None
 
-    def respected(self, n: NumberSpan, draft: _Draft) -> bool:
-        """False when a Chinese numeral starts inside a word (李四|人) or its unit ends inside one (三元|里)."""
+    def respected(self, n: NumberSpan, draft: _Draft, previous_end: int = -1) -> bool:
+        """False when a Chinese numeral starts inside a name or noun (李四|人民币) or its unit ends
+        inside a word (三元|里). A word that starts inside the previous figure (两金|三银 glued as
+        两|金三银 by jieba) or that is no noun (只花十来|块钱) does not veto."""
         if not _CN_NUMERAL_START.match(n.text):
             return True
         text = self.text
         tok = self.containing(n.start)
-        if tok is not None and not set(text[tok.start : n.start]) <= _HEAD_OK:
+        if tok is not None and not set(text[tok.start : n.start]) <= _HEAD_OK \
+                and not tok.start < previous_end and (not tok.pos or tok.pos.startswith("n")):
             return False
         tok = self.containing(draft.end)
         if tok is not None:

@@ -120,3 +120,18 @@ def _toks(*pieces: tuple[str, str]) -> tuple[str, list[Token]]:
 def test_find_figures_subject_from_tokens(pieces, subjects):
     text, tokens = _toks(*pieces)
     assert [f.subject for f in find_figures(text, tokens)] == subjects
+
+
+@pytest.mark.parametrize("text, expected", [
+    # jieba glues words across the numeral (只花十来|块钱, 两|金三银): no noun is cut, so no veto
+    ("“每顿饭只花十来块钱，四菜一汤", [("十来块钱", 10.0, "money")]),
+    ("中国游泳队以两金三银七铜的成绩收官", [("两金", 2.0, "count"), ("三银", 3.0, "count"), ("七铜", 7.0, "count")]),
+    ("五块六到五块七毛八", [("五块六到五块七毛八", 5.6, "money")]),
+    # 块 before a noun is a piece, not money; 一块 is then an article
+    ("一块电子屏幕展示着小区的变化", []),
+    ("李四人民币50元", [("人民币50元", 50.0, "money")]),
+])
+def test_find_figures_with_real_tokens(text, expected):
+    from pipeline.segment import tokenize
+    got = [(f.text, f.value, f.kind) for f in find_figures(text, tokenize(text))]
+    assert got == expected
