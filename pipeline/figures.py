@@ -579,7 +579,7 @@ def find_figures(text: str, tokens: list[Token] | None = None) -> list[Figure]:
         taken = draft.end
     if rules.fixed is not None:
         drafts = _with_fixed(view, drafts, rules, stop_starts, stop_ends)
-    drafts = _drop_articles(view, _joined(view, drafts, rules))
+    drafts = _drop_articles(view, _shared_units(view, _joined(view, drafts, rules)))
     return [_to_figure(text, view, d, rules, words) for d in drafts]
 
 
@@ -595,6 +595,15 @@ def _with_fixed(view: str, drafts: list[_Draft], rules: FigureRules, stop_starts
         kind, unit, value = rules.fixed_values[m.group()]
         extra.append(_finish(view, _Draft(m.start(), m.end(), value, kind=kind, unit=unit, rule=f"figure.{kind}.word"), rules))
     return sorted(drafts + extra, key=lambda d: d.start) if extra else drafts
+
+
+def _shared_units(view: str, drafts: list[_Draft]) -> list[_Draft]:
+    """高2.5个、5.7个百分点: a list item whose unit the next item completes shares the full unit."""
+    for first, second in zip(drafts[::-1][1:], drafts[::-1]):  # right to left: 1个、2个、3个百分点
+        if view[first.end:second.start] in _LIST_JOINERS and second.unit != first.unit \
+                and second.unit.startswith(first.unit) and first.unit:
+            first.unit, first.kind = second.unit, second.kind
+    return drafts
 
 
 def _joined(view: str, drafts: list[_Draft], rules: FigureRules) -> list[_Draft]:
@@ -643,6 +652,7 @@ def _merged(spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
 _CN_NUMERAL_START = re.compile(f"[{_CN_NUMERAL_CHARS}]")
 _HAN = re.compile("[\u4e00-\u9fff]")
 _HEAD_OK = frozenset(_CN_NUMERAL_CHARS + "约近超过余多第")
+_LIST_JOINERS = ("、", "和", "或", "及", ",", "，")
 _TAIL_OK = frozenset(_CN_NUMERAL_CHARS + "余多以左上内后前来间到至")
 
 
