@@ -40,6 +40,7 @@ class EventRules:
     actor_markers: tuple[str, ...]
     location_markers: tuple[str, ...]
     start_point_markers: frozenset[str]
+    comparison_markers: tuple[str, ...]
     subset_markers: tuple[str, ...]
     fallback_type: str
     fallback_pos: frozenset[str]
@@ -65,6 +66,7 @@ def event_rules() -> EventRules:
         actor_markers=tuple(spec["actor_markers"]),
         location_markers=tuple(spec["location_markers"]),
         start_point_markers=frozenset(spec["start_point_markers"]),
+        comparison_markers=tuple(spec["comparison_markers"]),
         subset_markers=tuple(spec["subset_markers"]),
         fallback_type=spec["fallback_type"],
         fallback_pos=frozenset(spec["fallback_pos"]),
@@ -112,7 +114,7 @@ def link_events(doc: Document) -> Document:
         sentence = Sentence(sent_start, sent_end, [t for t in doc.tokens[first:token_index] if t.start >= sent_start],
                             _clauses(doc.match_text, sent_start, sent_end))
         local = entities[bisect_right(entity_starts, sent_start - 1):bisect_right(entity_starts, sent_end - 1)]
-        own_date = dates_at.get(sent_start, [])
+        own_date = [d for d in dates_at.get(sent_start, []) if not _is_baseline(doc, rules, d)]
         events = _sentence_events(doc, rules, sentence, figures_at.get(sent_start, []))
         reported = _reported(events, bool(own_date))
         for event in reported or events[-1:]:  # the last action still sets the actor that carries
@@ -131,6 +133,11 @@ def link_events(doc: Document) -> Document:
         if actors:
             carried_actor = actors[-1:]
     return doc
+
+
+def _is_baseline(doc: Document, rules: EventRules, date: DateFact) -> bool:
+    """较2010年增加… : a date that is the comparison base does not date the event."""
+    return doc.match_text[max(0, date.start - 2):date.start].endswith(rules.comparison_markers)
 
 
 def _is_start_point(doc: Document, rules: EventRules, date: DateFact) -> bool:
