@@ -18,7 +18,7 @@ event lists what was carried in `carried`.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -87,6 +87,20 @@ class Sentence:
     end: int
     tokens: list[Token]
     clauses: list[tuple[int, int]]
+    token_at_start: "_Shifted"  # token index by start offset / by end offset, relative to
+    token_at_end: "_Shifted"    # this sentence's first token
+
+
+class _Shifted:
+    """A document-wide offset -> token index map, read relative to one sentence's first token."""
+    __slots__ = ("index", "shift")
+
+    def __init__(self, index: dict[int, int], shift: int):
+        self.index, self.shift = index, shift
+
+    def get(self, offset: int) -> int | None:
+        found = self.index.get(offset)
+        return None if found is None else found - self.shift
 
 
 def link_events(doc: Document) -> Document:
@@ -101,18 +115,18 @@ def link_events(doc: Document) -> Document:
     carried_date: DateFact | None = None
     carried_actor: list[str] = []
     paragraph = None
-    token_index = 0
+    token_starts = [t.start for t in doc.tokens]
+    at_start = {t.start: i for i, t in enumerate(doc.tokens)}
+    at_end = {t.end: i for i, t in enumerate(doc.tokens)}
     for sent_start, sent_end in doc.sentences:
         para = doc.paragraphs[bisect_right(paragraph_starts, sent_start) - 1] if doc.paragraphs else None
         if para is not paragraph:
             paragraph, carried_date, carried_actor = para, None, []
-        first = token_index
-        while token_index < len(doc.tokens) and doc.tokens[token_index].start < sent_end:
-            token_index += 1
         if para is not None and para.kind in ("title", "subtitle", "byline"):
             continue
-        sentence = Sentence(sent_start, sent_end, [t for t in doc.tokens[first:token_index] if t.start >= sent_start],
-                            _clauses(doc.match_text, sent_start, sent_end))
+        first, last = bisect_left(token_starts, sent_start), bisect_left(token_starts, sent_end)
+        sentence = Sentence(sent_start, sent_end, doc.tokens[first:last], _clauses(doc.match_text, sent_start, sent_end),
+                            _Shifted(at_start, first), _Shifted(at_end, first))
         local = entities[bisect_right(entity_starts, sent_start - 1):bisect_right(entity_starts, sent_end - 1)]
         own_date = [d for d in dates_at.get(sent_start, []) if not _is_baseline(doc, rules, d)]
         events = _sentence_events(doc, rules, sentence, figures_at.get(sent_start, []))
@@ -243,13 +257,12 @@ def _attach_date(event: Event, own: list[DateFact], carried: DateFact | None) ->
 
 def find_triggers(doc: Document, rules: EventRules, sentence: Sentence) -> list[Mention]:
     """Lexicon triggers of a sentence that act as verbs here (see the module docstring)."""
-    by_start = {t.start: i for i, t in enumerate(sentence.tokens)}
-    by_end = {t.end: i for i, t in enumerate(sentence.tokens)}
+    by_start, by_end = sentence.token_at_start, sentence.token_at_end
     triggers: list[Mention] = []
     noun_end = -1  # end of the last trigger word read as a noun: 的救助帮扶 is one noun compound
     for match in rules.trigger_pattern.finditer(doc.match_text, sentence.start, sentence.end):
         first, last = by_start.get(match.start()), by_end.get(match.end())
-        if first is None or last is None:
+        if first is None or last is None or first < 0:
             continue
         following = sentence.tokens[last + 1].word if last + 1 < len(sentence.tokens) else ""
         preceding = sentence.tokens[first - 1].word if first > 0 else ""
