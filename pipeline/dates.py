@@ -30,8 +30,14 @@ from functools import lru_cache
 
 from lunardate import LunarDate
 
+try:  # the regex parser, for the first characters a pattern can match (see _Scanner)
+    from re import _constants as _sre, _parser as _sre_parse
+except ImportError:  # Python 3.10
+    import sre_constants as _sre
+    import sre_parse as _sre_parse
+
 from .model import DateFact, ReferenceDate
-from .rules import RulesError, alternation, expand_fragments, load_yaml
+from .rules import RulesError, expand_fragments, load_yaml
 
 RULES_FILE = "dates.yaml"
 VARIANTS_FILE = "dates_variants.yaml"
@@ -83,7 +89,7 @@ class Rules:
     compact_not_after: tuple
     stop_phrases: tuple
     event_nouns: tuple
-    fold: dict  # str.translate table: traditional/variant character -> simplified
+    fold: tuple  # (str.translate table: variant character -> simplified, pattern finding a variant)
 
 
 @lru_cache(maxsize=1)
@@ -104,7 +110,7 @@ def load_rules() -> Rules:
     for name, table in tables.items():
         if name in fragments:
             raise RulesError(f"{RULES_FILE}: fragment {name!r} is generated from a table; remove it")
-        fragments[name] = f"(?:{alternation(table)})"
+        fragments[name] = f"(?:{_trie_alternation(table)})"
     expanded = expand_fragments(fragments, RULES_FILE)
     for name, fest in spec["festivals"].items():
         if fest.get("calendar") in ("span", "offset"):
@@ -119,7 +125,7 @@ def load_rules() -> Rules:
         for family, years in spec["holidays"].items()
     }
     return Rules(
-        patterns={name: re.compile(expanded[name]) for name in _PATTERN_ORDER},
+        patterns={name: _Scanner.compile(expanded[name], name) for name in _PATTERN_ORDER},
         relative_years=spec["relative_years"],
         relative_months=spec["relative_months"],
         relative_days=spec["relative_days"],
@@ -142,13 +148,146 @@ def load_rules() -> Rules:
     )
 
 
-def _load_fold() -> dict:
-    """rules/dates_variants.yaml: one character for one (offsets must not move)."""
+def _load_fold() -> tuple[dict, re.Pattern]:
+    """rules/dates_variants.yaml: one character for one (offsets must not move).
+
+    Returns the str.translate table and a pattern that finds any variant (most texts have none,
+    and translate costs a dictionary look-up per character).
+    """
     fold = load_yaml(VARIANTS_FILE)["fold"]
     for variant, simple in fold.items():
         if len(str(variant)) != 1 or len(str(simple)) != 1 or variant == simple:
             raise RulesError(f"{VARIANTS_FILE}: {variant!r} -> {simple!r} must map one character to another")
-    return str.maketrans(fold)
+    return str.maketrans(fold), re.compile(_char_class(set(fold)))
+
+
+# ---------------------------------------------------------------------------------- scanning
+
+def _char_class(chars: set[str]) -> str:
+    return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"
+
+
+def _first_chars(items) -> tuple[set[str] | None, bool]:
+    """(the characters a parsed regex sequence can start with, None for any; can it match empty)."""
+    chars: set[str] = set()
+    for op, av in items:
+        first, nullable = _first_chars_of(op, av)
+        if first is None:
+            return None, False
+        chars |= first
+        if not nullable:
+            return chars, False
+    return chars, True
+
+
+def _first_chars_of(op, av) -> tuple[set[str] | None, bool]:
+    if op is _sre.LITERAL:
+        return {chr(av)}, False
+    if op is _sre.IN:
+        chars = set()
+        for kind, value in av:
+            if kind is _sre.LITERAL:
+                chars.add(chr(value))
+            elif kind is _sre.RANGE and value[1] - value[0] < 256:
+                chars.update(chr(c) for c in range(value[0], value[1] + 1))
+            else:
+                return None, False  # a negated class, a category (\s), a wide range: anything
+        return chars, False
+    if op is _sre.BRANCH:
+        chars, nullable = set(), False
+        for alternative in av[1]:
+            first, empty = _first_chars(alternative)
+            if first is None:
+                return None, False
+            chars |= first
+            nullable |= empty
+        return chars, nullable
+    if op is _sre.SUBPATTERN:
+        return _first_chars(av[-1])
+    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
+        first, nullable = _first_chars(av[2])
+        return first, nullable or av[0] == 0
+    if op in (_sre.ASSERT, _sre.ASSERT_NOT, _sre.AT):
+        return set(), True  # zero width: the next item decides
+    return None, False
+
+
+def _trie_alternation(words) -> str:
+    """The words as one regex shaped as their trie (春(?:节|运)…): the engine reads one branch per
+    character instead of trying every word in turn; among words that match, the longest wins, as
+    in a longest-first alternation."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def body(node: dict) -> str:
+        branches = [re.escape(ch) + body(sub) for ch, sub in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        group = branches[0] if len(branches) == 1 and len(branches[0]) == 1 else "(?:" + "|".join(branches) + ")"
+        return group + "?" if "" in node else group
+
+    return body(trie)
+
+
+def _has_backreference(items) -> bool:
+    for op, av in items:
+        if op is _sre.GROUPREF:
+            return True
+        subs = [av[-1]] if op is _sre.SUBPATTERN else av[1] if op is _sre.BRANCH else \
+            [av[2]] if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) else [av[1]] if op in (_sre.ASSERT, _sre.ASSERT_NOT) else []
+        if any(_has_backreference(sub) for sub in subs):
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class _Scanner:
+    """One date pattern, searched only where one of its possible first characters stands.
+
+    Most patterns start with an optional part or a look-behind (no digit before a year), so
+    the regex engine cannot skip ahead and tries the whole alternation at every character.
+    The loader reads from the parsed pattern the set F of characters a match can start with
+    and compiles `[F](?<=(?=(?P<_span>PATTERN))[\\s\\S])`: a one-character class first, which the
+    engine scans for in C, then a look-behind that steps back onto that character and reads the
+    pattern from it (groups captured there are kept). The real span is group `_span`.
+    A pattern with a back-reference cannot sit in a look-behind: it gets a `(?=[F])` guard.
+    `finditer` keeps re.finditer's rule that matches do not overlap and drops empty ones.
+    """
+    source: str  # the pattern as written in rules/dates.yaml (fragments expanded)
+    regex: re.Pattern
+    wrapped: bool  # the span is group _span, not the match
+
+    @classmethod
+    def compile(cls, pattern: str, name: str) -> "_Scanner":
+        try:
+            parsed = _sre_parse.parse(pattern)
+        except re.error as exc:
+            raise RulesError(f"{RULES_FILE}: pattern {name!r} does not compile: {exc}") from exc
+        first, _ = _first_chars(parsed)
+        if not first:
+            return cls(pattern, re.compile(pattern), False)
+        guard = _char_class(first)
+        if _has_backreference(parsed):
+            return cls(pattern, re.compile(f"(?={guard})(?:{pattern})"), False)
+        return cls(pattern, re.compile(f"{guard}(?<=(?=(?P<_span>{pattern}))[\\s\\S])"), True)
+
+    def finditer(self, text: str):
+        """(start, end, match) of every non-empty, non-overlapping match, left to right."""
+        if not self.wrapped:
+            for m in self.regex.finditer(text):
+                if m.end() > m.start():
+                    yield m.start(), m.end(), m
+            return
+        last_end = 0
+        for m in self.regex.finditer(text):
+            start, end = m.span("_span")
+            if end > start and start >= last_end:
+                last_end = end
+                yield start, end, m
 
 
 def _as_date(value) -> date:
@@ -200,21 +339,18 @@ def _shift_months(year: int, month: int, delta: int) -> tuple[int, int]:
 def _candidates(text: str, rules: Rules) -> list[Match]:
     """Every pattern's non-empty matches, before overlap resolution."""
     found: list[Match] = []
-    for name, pattern in rules.patterns.items():
-        for m in pattern.finditer(text):
-            if m.end() == m.start():
-                continue
-            parts = {k: v for k, v in m.groupdict().items() if v is not None}
+    for name, scanner in rules.patterns.items():
+        for start, end, m in scanner.finditer(text):
+            parts = {k: v for k, v in m.groupdict().items() if v is not None and k != "_span"}
             if "bday" in parts:
                 parts["day"], parts["day_mark"] = parts.pop("bday"), "日"
-            end = m.end()
             suffix = parts.get("psuf")
             if suffix and len(suffix) == 1 and text[m.end("psuf"):m.end("psuf") + 1] in rules.suffix_not_before:
                 end = m.start("psuf")  # 3月初步: 初 starts another word; keep 3月
                 parts = {k: v for k, v in parts.items() if k not in ("psuf", "since")}
-            if end == m.start():
+            if end == start:
                 continue
-            match = Match(m.start(), end, "date.calendar" if name == "range_day" else f"date.{name}", parts)
+            match = Match(start, end, "date.calendar" if name == "range_day" else f"date.{name}", parts)
             if _acceptable(match, text, rules):
                 found.append(match)
     return found
@@ -434,8 +570,11 @@ def _unresolved(granularity: str, reason: str, kind: str = "absolute") -> Value:
     return Value(None, None, granularity, kind, reason)
 
 
+_SENTENCE_END_RE = re.compile(f"[{re.escape(_SENTENCE_END)}]")
+
+
 def _sentence_ends(text: str) -> list[int]:
-    return [i for i, c in enumerate(text) if c in _SENTENCE_END]
+    return [m.start() for m in _SENTENCE_END_RE.finditer(text)]
 
 
 def _sentence_bounds(ctx: "Context", offset: int) -> tuple[int, int]:
@@ -986,7 +1125,10 @@ def find_dates(text: str, reference: ReferenceDate, reading: str = "news") -> li
     if reading not in READINGS:
         raise ValueError(f"find_dates: reading {reading!r} is not one of {READINGS}")
     rules = load_rules()
-    original, text = text, text.translate(rules.fold)  # same length: offsets hold for both
+    original = text
+    fold, variant = rules.fold
+    if variant.search(text):
+        text = text.translate(fold)  # same length: offsets hold for both
     matches = _select(_candidates(text, rules), text, rules)
     matches = _attach_weekday(_merge_ranges(matches, text), text)
     ctx = Context(text, reference, rules, sentence_ends=_sentence_ends(text), reading=reading)

@@ -1,6 +1,7 @@
 """DATES: spec cases from tests/specs/dates.yaml (one test per case) plus unit behaviours."""
 from __future__ import annotations
 
+import re
 import time
 from datetime import date
 from pathlib import Path
@@ -8,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline.dates import cn_number, find_dates, load_rules, parse_date
+from pipeline.dates import _Scanner, _trie_alternation, cn_number, find_dates, load_rules, parse_date
 from pipeline.model import ReferenceDate
 
 SPEC = Path(__file__).parent / "specs" / "dates.yaml"
@@ -48,7 +49,7 @@ def test_dates_spec_has_enough_cases():
 
 def test_dates_rules_load_and_compile():
     rules = load_rules()
-    assert rules.patterns["calendar"].pattern
+    assert rules.patterns["calendar"].source
     assert "春节" in rules.festivals
     for name, fest in rules.festivals.items():
         assert fest["granularity"] in ("day", "period"), name
@@ -111,3 +112,39 @@ def test_dates_linear_time_on_long_lines(text):
     started = time.perf_counter()
     find_dates(text, _given("2021-06-01"))
     assert time.perf_counter() - started < 60
+
+
+_MIXED = ("2021年3月5日至7日，去年同期，上周三，十月的第一个周一，1995-1997年，1至5月，90年代，"
+          "“7·21”特大暴雨，2021.3.5，20210305，二〇二一年底，明年春节假期，21日，3月初步，年年年，"
+          "1111年1月1日1日，一月十日到十二日，星期天使，2020年第52周，上世纪80年代初。")
+
+
+@pytest.mark.parametrize("name", list(load_rules().patterns))
+def test_dates_scanner_finds_what_plain_finditer_finds(name):
+    # the first-character scan is an optimisation only: same spans, same groups as re.finditer
+    scanner = load_rules().patterns[name]
+    plain = [(m.start(), m.end(), m.groupdict()) for m in re.finditer(scanner.source, _MIXED) if m.end() > m.start()]
+    fast = [(start, end, {k: v for k, v in m.groupdict().items() if k != "_span"})
+            for start, end, m in scanner.finditer(_MIXED)]
+    assert fast == plain
+
+
+@pytest.mark.parametrize("pattern, first", [
+    ("(?<![0-9])(?P<y>[12][0-9]{3})年", "12"),
+    ("(?:今|去)?年", "今去年"),
+    ("(?=[^第]{0,3}第)第?(?:一|二)", "一二第"),
+])
+def test_dates_scanner_reads_first_characters(pattern, first):
+    regex = _Scanner.compile(pattern, "test").regex.pattern
+    assert regex.startswith("[" + "".join(sorted(first)) + "]")
+
+
+def test_dates_scanner_keeps_backreference_patterns_unwrapped():
+    scanner = _Scanner.compile("(?P<y>[0-9]{4})(?P<s>[-.])[0-9]{2}(?P=s)[0-9]{2}", "test")
+    assert not scanner.wrapped
+    assert [(s, e) for s, e, _ in scanner.finditer("于2021-03-05和2021-03.05")] == [(1, 11)]
+
+
+def test_dates_trie_alternation_prefers_the_longest_word():
+    regex = re.compile(f"(?:{_trie_alternation(['本年', '本年度', '今年', '上一年', '上年'])})")
+    assert [m.group() for m in regex.finditer("本年度上一年今年本年")] == ["本年度", "上一年", "今年", "本年"]
