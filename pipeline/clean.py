@@ -82,6 +82,7 @@ class CleaningRules:
     sentence_end: re.Pattern
     drop_lines: tuple[re.Pattern, ...]
     run_in_dateline: re.Pattern
+    log_per_action: int
     min_clause_chars: int
     min_coverage: float
     fragment_window: int
@@ -111,6 +112,7 @@ def cleaning_rules() -> CleaningRules:
         sentence_end=compile_("{sentence_end}{closing}*$"),
         drop_lines=tuple(compile_(p) for p in spec["drop_lines"]),
         run_in_dateline=compile_(spec["run_in_dateline"]),
+        log_per_action=spec["log_per_action"],
         min_clause_chars=dup["min_clause_chars"],
         min_coverage=dup["min_coverage"],
         fragment_window=dup["fragment_window"],
@@ -125,7 +127,24 @@ def clean(doc: Document) -> Document:
     blocks = _assemble(blocks, rules, doc.cleaning)
     _emit(doc, blocks)
     doc.byline = find_byline(doc, rules)
+    doc.cleaning = _bounded_log(doc.cleaning, rules.log_per_action)
     return doc
+
+
+def _bounded_log(log: list[dict], per_action: int) -> list[dict]:
+    """At most per_action entries of one action, then one entry that counts the rest (a scraped
+    page repeated a thousand times must not yield a thousand-entry log)."""
+    counts: dict[str, int] = {}
+    kept: list[dict] = []
+    for entry in log:
+        seen = counts.get(entry["action"], 0)
+        counts[entry["action"]] = seen + 1
+        if seen < per_action:
+            kept.append(entry)
+    for action, total in counts.items():
+        if total > per_action:
+            kept.append({"action": action, "detail": {"more": total - per_action, "why": "further entries of this action not listed"}})
+    return kept
 
 
 def _strip_html(raw: str, log: list[dict]) -> str:
@@ -214,9 +233,15 @@ def _assemble(blocks: list[Block], rules: CleaningRules, log: list[dict]) -> lis
     pending: Block | None = None
     held_captions: list[Block] = []
 
+    seen_lines: set[str] = set()
+
     def emit(block: Block) -> None:
         if block.kind in ("body", "lead", "fragment") and _is_duplicate(block, kept, seen_clauses, rules, log):
             return
+        if block.text in seen_lines:  # a heading, caption or byline printed twice
+            log.append({"action": "dropped_duplicate", "detail": {"text": block.text[:40], "why": f"repeated {block.kind}"}})
+            return
+        seen_lines.add(block.text)
         if block.kind == "fragment":
             block.kind = "body"
         kept.append(block)

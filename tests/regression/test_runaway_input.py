@@ -18,3 +18,18 @@ def test_runaway_single_line_finishes(tmp_path, name, text):
     summary = process([tmp_path / f"{name}.txt"], tmp_path / "out", reference_date="2021-02-10")
     assert summary.written + summary.errors == 1
     assert time.perf_counter() - started < 120  # generous: linear inputs take seconds
+
+
+def test_twenty_megabyte_article_of_repeats(tmp_path):
+    """A scraped page repeated until it weighs 20 MB: processed, repeats dropped, log bounded."""
+    import json
+    from tests.conftest import SEED
+    seed = SEED.read_text(encoding="utf-8")
+    big = tmp_path / "big.txt"
+    big.write_text(seed * (20_000_000 // len(seed.encode()) + 1), encoding="utf-8")
+    summary = process([big], tmp_path / "out", reference_date="2021-02-10")
+    assert (summary.written, summary.errors) == (1, 0)
+    article = json.loads((tmp_path / "out" / "articles" / "big.json").read_text(encoding="utf-8"))
+    assert len(article["text"]) < 2 * len(seed)
+    assert len(article["cleaning"]) < 200
+    assert [f["value"] for f in article["figures"] if f["text"] == "143.59万元"] == [1435900.0]
