@@ -4,13 +4,16 @@ usage: python bench/ner.py [--limit N] [--shared PATH] [--learn]
 
 --learn derives vocabulary from cluener_train.jsonl (never the dev file) and writes it to rules/:
 character counts of given names (rules/people_given_chars.tsv), and the words annotated as positions
-(rules/people_titles_learned.tsv) or as organizations and government bodies
-(rules/orgs_names_learned.tsv) often enough, and in enough of the places they are written, to be
-trusted. Only statistics and words are written, never sentences.
+(rules/people_titles_learned.tsv) or as organizations, government bodies or companies, with the type
+they are annotated with most (rules/orgs_names_learned.tsv), often enough, and in enough of the places
+they are written, to be trusted. Only statistics and words are written, never sentences.
 
 Reads ../shared/benchmarks/ner (or --shared/benchmarks/ner): People's Daily test (PER) and
-CLUENER dev (name, position, organization+government). Each sentence becomes one Document with one
-body paragraph. The anchor is the segmenter's own tag (nr for people, nt for organizations).
+CLUENER dev (name, position, organization+government). CLUENER's organization and government
+are scored against our organizations of kind organization or government (Organization.kind, see
+rules/orgs_kinds.yaml); our kind company is CLUENER's company, which this task does not count.
+Each sentence becomes one Document with one body paragraph. The anchor is the segmenter's own tag
+(nr for people, nt for organizations).
 Prints a table; exits 0 and says so when the shared data is absent.
 """
 from __future__ import annotations
@@ -39,6 +42,11 @@ TASKS = [
 ]
 
 
+# Organization.kind -> CLUENER: company -> company (not scored here); government -> government;
+# organization -> organization. CLUENER's organization+government task scores the last two together.
+ORG_KINDS_SCORED = ("government", "organization")
+
+
 def fold(text: str) -> str:
     """Full-width ASCII and the ideographic space to half-width, one character for one."""
     return "".join(chr(ord(c) - 0xFEE0) if 0xFF01 <= ord(c) <= 0xFF5E else " " if c == "\u3000" else c for c in text)
@@ -56,7 +64,7 @@ def predicted(doc: Document, what: str) -> set[tuple[int, int]]:
     if what == "roles":
         roles = [r for p in doc.people for r in p.roles] + doc.roles
         return {(r.start, r.end) for r in roles if r.end > r.start}
-    return {(m.start, m.end) for o in doc.organizations for m in o.mentions}
+    return {(m.start, m.end) for o in doc.organizations if o.kind in ORG_KINDS_SCORED for m in o.mentions}
 
 
 def anchor(doc: Document, tags: tuple[str, ...] | None) -> set[tuple[int, int]]:
@@ -134,25 +142,30 @@ LEARNED_MIN_COUNT = 2  # a word must be annotated this often in cluener_train
 LEARNED_MIN_SHARE = 0.6  # and in this share of all the places it is written there
 
 
-def learn_words(root: Path, types: set[str], out: Path, what: str, skip=frozenset()) -> int:
+def learn_words(root: Path, types: set[str], out: Path, what: str, skip=frozenset(), labelled: bool = False) -> int:
     """Words annotated with one of types in cluener_train, with how often they are annotated and
     how often they are written at all; kept when both counts say the word is that kind of entity
-    (and the word is not in skip)."""
+    (and the word is not in skip). labelled: a second column holds the type the word is annotated
+    with most often (ties: the first in sorted order)."""
     from collections import Counter
 
     records = [json.loads(line) for line in (root / "cluener_train.jsonl").read_text(encoding="utf-8").splitlines()]
     annotated: Counter[str] = Counter(e["text"] for rec in records for e in rec["entities"] if e["type"] in types)
+    labels: dict[str, Counter[str]] = {}
+    for ent in (e for rec in records for e in rec["entities"] if e["type"] in types):
+        labels.setdefault(ent["text"], Counter())[ent["type"]] += 1
     corpus = "\n".join(rec["text"] for rec in records)
     rows = []
     for word, n in annotated.items():
         written = corpus.count(word)
         if (n >= LEARNED_MIN_COUNT and len(word) >= 2 and n / written >= LEARNED_MIN_SHARE and "\t" not in word
                 and word not in skip):
-            rows.append((word, n, written))
+            label = min(labels[word].items(), key=lambda kv: (-kv[1], kv[0]))[0]
+            rows.append((word + "\t" + label if labelled else word, n, written))
     rows.sort(key=lambda r: (-r[1], r[0]))
     lines = [f"# {what} learned from cluener_train by `python bench/ner.py --learn`: do not edit.",
              f"# kept: annotated >= {LEARNED_MIN_COUNT} times and in >= {LEARNED_MIN_SHARE:.0%} of the places written",
-             "# word<TAB>times annotated<TAB>times written"]
+             "# word<TAB>" + ("type annotated most often<TAB>" if labelled else "") + "times annotated<TAB>times written"]
     lines += [f"{w}\t{n}\t{t}" for w, n, t in rows]
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return len(rows)
@@ -221,8 +234,8 @@ def main(argv=None) -> int:
             root, {"position"}, rules / "people_titles_learned.tsv", "Positions (job titles and roles)"))
         places = set(load_words("places.txt"))  # 罗马, 利物浦 name clubs there; here they stay places
         log.info("rules/orgs_names_learned.tsv: %d words", learn_words(
-            root, {"organization", "government"}, rules / "orgs_names_learned.tsv", "Organizations and government bodies",
-            skip=places))
+            root, {"organization", "government", "company"}, rules / "orgs_names_learned.tsv",
+            "Organizations, government bodies and companies (with their kind)", skip=places, labelled=True))
         return 0
     rows = run(root, args.limit)
     print(f"{'data':20s} {'task':26s} {'P':>6s} {'R':>6s} {'F1':>6s}  {'anchor F1':>9s}  {'target':>6s}")

@@ -6,6 +6,8 @@ Find:
   * organizations: a suffix grammar over the tokens (…总工会, …委员会, …局, …有限公司, rules/orgs_suffixes.txt):
     the token that ends in a suffix is grown leftwards over place and name tokens; plus a list of
     organizations known by a bare name (rules/orgs_names.txt).
+Classify: each organization gets a kind, company | government | organization (org_kind: a learned
+name's own kind, else its longest ending listed in rules/orgs_kinds.yaml).
 Resolve (within one article): 区总工会 -> 大兴区总工会 when a place 大兴区 and the full form are in
 the article; 工程项目部 -> 丰台区河西再生水厂工程项目部 when the short form ends the long one.
 """
@@ -39,7 +41,7 @@ class OrgSpan:
     start: int
     end: int
     text: str
-    kind: str  # organization | location
+    kind: str  # company | government | organization (orgs.org_kind) | location
     rule: str
 
 
@@ -54,18 +56,52 @@ class OrgLexicon:
     prefixes: frozenset[str]  # 市, 县, 某市: a level word written before an organization is part of it
     verb_chars: frozenset[str]  # 进社区: a verb character glued to a suffix word
     not_places: frozenset[str]
+    kind_endings: dict[str, str]  # name ending -> kind (rules/orgs_kinds.yaml)
+    learned_kinds: dict[str, str]  # learned name -> kind (rules/orgs_names_learned.tsv)
+
+
+ORG_KINDS = ("company", "government", "organization")
+
+
+def learned_rows(name: str, labels: int = 0) -> tuple[tuple[str, ...], ...]:
+    """The rows of a rules/*_learned.tsv file written by `bench/ner.py --learn`: a word, labels more
+    columns, then times annotated and times written; validated."""
+    rows = []
+    for row in load_words(name):
+        parts = row.split("\t")
+        if len(parts) != 3 + labels or not parts[-2].isdigit() or not parts[-1].isdigit():
+            want = "<TAB>".join(["word"] + ["label"] * labels + ["n", "n"])
+            raise RulesError(f"rules/{name}: bad row {row!r} (want {want})")
+        rows.append(tuple(parts[:1 + labels]))
+    return tuple(rows)
 
 
 def learned_words(name: str) -> tuple[str, ...]:
-    """The words of a rules/*_learned.tsv file (word<TAB>times annotated<TAB>times written, written by
-    `bench/ner.py --learn`), validated."""
-    words = []
-    for row in load_words(name):
-        parts = row.split("\t")
-        if len(parts) != 3 or not parts[1].isdigit() or not parts[2].isdigit():
-            raise RulesError(f"rules/{name}: bad row {row!r} (want word<TAB>n<TAB>n)")
-        words.append(parts[0])
-    return tuple(words)
+    """The words of a rules/*_learned.tsv file (word<TAB>times annotated<TAB>times written)."""
+    return tuple(row[0] for row in learned_rows(name))
+
+
+def _kind_endings() -> dict[str, str]:
+    spec = load_yaml("orgs_kinds.yaml")
+    endings: dict[str, str] = {}
+    for kind in ORG_KINDS:
+        words = spec.get(kind)
+        if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
+            raise RulesError(f"rules/orgs_kinds.yaml: {kind!r} must be a list of name endings")
+        for word in words:
+            if word in endings:
+                raise RulesError(f"rules/orgs_kinds.yaml: {word!r} is listed under {endings[word]!r} and {kind!r}")
+            endings[word] = kind
+    return endings
+
+
+def _learned_kinds() -> dict[str, str]:
+    kinds = {}
+    for word, kind in learned_rows("orgs_names_learned.tsv", labels=1):
+        if kind not in ORG_KINDS:
+            raise RulesError(f"rules/orgs_names_learned.tsv: {word!r} has kind {kind!r}, want one of {ORG_KINDS}")
+        kinds[word] = kind
+    return kinds
 
 
 def _automaton(words, source: str) -> ahocorasick.Automaton:
@@ -84,9 +120,10 @@ def lexicon() -> OrgLexicon:
     for key in ("extension_stops", "not_orgs", "prefixes", "verb_chars_before_suffix", "not_places"):
         if not isinstance(stop.get(key), list):
             raise RulesError(f"rules/orgs_stop.yaml: {key!r} must be a list of words")
+    learned = _learned_kinds()
     return OrgLexicon(
         suffixes=_automaton(load_words("orgs_suffixes.txt"), "orgs_suffixes.txt"),
-        names=trie_regex(load_words("orgs_names.txt") + learned_words("orgs_names_learned.tsv"), "orgs_names.txt"),
+        names=trie_regex(load_words("orgs_names.txt") + tuple(learned), "orgs_names.txt"),
         known_names=frozenset(load_words("orgs_names.txt")),
         places=trie_regex(load_words("places.txt"), "places.txt"),
         extension_stops=frozenset(stop["extension_stops"]),
@@ -94,7 +131,24 @@ def lexicon() -> OrgLexicon:
         prefixes=frozenset(stop["prefixes"]),
         verb_chars=frozenset("".join(stop["verb_chars_before_suffix"])),
         not_places=frozenset(stop["not_places"]),
+        kind_endings=_kind_endings(),
+        learned_kinds=learned,
     )
+
+
+@lru_cache(maxsize=1 << 14)
+def org_kind(name: str) -> str:
+    """company | government | organization: the kind a learned name was annotated with, else the kind
+    of the longest ending of name listed in rules/orgs_kinds.yaml, else organization."""
+    lex = lexicon()
+    kind = lex.learned_kinds.get(name)
+    if kind is not None:
+        return kind
+    for size in range(len(name), 0, -1):
+        kind = lex.kind_endings.get(name[-size:])
+        if kind is not None:
+            return kind
+    return "organization"
 
 
 def trie_regex(words, source: str) -> re.Pattern:
@@ -392,6 +446,8 @@ def recognize_orgs(doc: Document, index: TokenIndex | None = None) -> Document:
     doc.organizations = _merge(orgs, names, doc.text, "organization")
     # 区委 alone with no full form in the article is not an organization we can name (央行, 曼联 are: listed)
     doc.organizations = [o for o in doc.organizations if len(o.name) >= 3 or lexicon().names.fullmatch(o.name)]
+    for org in doc.organizations:
+        org.kind = org_kind(org.name)
     doc.locations = _merge(places, {}, doc.text, "location")
     log.debug("%s: %d organizations, %d locations", doc.article_id, len(doc.organizations), len(doc.locations))
     return doc

@@ -7,7 +7,8 @@ import pytest
 import yaml
 
 from pipeline.model import Document, Paragraph
-from pipeline.orgs import OrgSpan, WordSet, first_disjoint, lexicon, recognize_orgs, resolve_names, trie_regex
+from pipeline.orgs import (OrgSpan, WordSet, first_disjoint, lexicon, org_kind, recognize_orgs, resolve_names,
+                           trie_regex)
 from pipeline.segment import segment
 
 SPECS = yaml.safe_load((Path(__file__).parent / "specs" / "orgs.yaml").read_text(encoding="utf-8"))
@@ -26,6 +27,8 @@ def test_orgs_spec(case):
     assert got == {name: sorted(aliases) for name, aliases in case["orgs"].items()}
     places = {o.name for o in doc.locations}
     assert set(case.get("locations", [])) <= places
+    kinds = {o.name: o.kind for o in doc.organizations}
+    assert {name: kinds.get(name) for name in case.get("kinds", {})} == case.get("kinds", {})
     for org in doc.organizations + doc.locations:
         for m in org.mentions:
             assert doc.text[m.start:m.end] == m.text
@@ -70,3 +73,19 @@ def test_orgs_wordset_lookups(words, text, pos, at, before):
 def test_orgs_first_disjoint_keeps_preferred():
     spans = [(0, 5), (3, 8), (5, 7), (8, 9)]
     assert first_disjoint(spans, lambda s: s) == [(0, 5), (5, 7), (8, 9)]
+
+
+@pytest.mark.parametrize("name, kind", [
+    ("中国人民银行", "government"),  # the longest ending wins: 人民银行 over 银行
+    ("浙商银行杭州分行", "company"),
+    ("某集团有限公司", "company"),
+    ("大兴区总工会", "organization"),
+    ("市慈善总会", "organization"),
+    ("县教育局", "government"),
+    ("温岭市交警大队大溪中队", "government"),
+    ("北京足球俱乐部", "organization"),  # 俱乐部 is no 部 of a government
+    ("中国游泳队", "organization"),
+    ("布鲁京斯学会", "organization"),
+])
+def test_orgs_kind_by_ending(name, kind):
+    assert org_kind(name) == kind
