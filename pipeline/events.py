@@ -39,6 +39,8 @@ class EventRules:
     non_actor_markers: tuple[str, ...]
     actor_markers: tuple[str, ...]
     location_markers: tuple[str, ...]
+    location_suffixes: tuple[str, ...]
+    destination_types: frozenset[str]
     start_point_markers: frozenset[str]
     comparison_markers: tuple[str, ...]
     subset_markers: tuple[str, ...]
@@ -65,6 +67,8 @@ def event_rules() -> EventRules:
         non_actor_markers=tuple(spec["non_actor_markers"]),
         actor_markers=tuple(spec["actor_markers"]),
         location_markers=tuple(spec["location_markers"]),
+        location_suffixes=tuple(spec["location_suffixes"]),
+        destination_types=frozenset(spec["destination_types"]),
         start_point_markers=frozenset(spec["start_point_markers"]),
         comparison_markers=tuple(spec["comparison_markers"]),
         subset_markers=tuple(spec["subset_markers"]),
@@ -107,7 +111,7 @@ def link_events(doc: Document) -> Document:
     rules = event_rules()
     entities = _entities(doc)
     entity_starts = [e.start for e in entities]
-    places = sorted((m.start, o.id) for o in doc.locations for m in o.mentions)
+    places = [(e.start, e.end, e.id) for e in entities if e.is_place]  # outermost: not inside an org name
     figures_at = _by_sentence(doc.sentences, doc.figures)
     dates_at = _by_sentence(doc.sentences, [d for d in doc.dates if d.kind != "dateline"])
     paragraph_starts = [p.start for p in doc.paragraphs]
@@ -133,7 +137,8 @@ def link_events(doc: Document) -> Document:
         reported = _reported(events, bool(own_date))
         for event in reported or events[-1:]:  # the last action still sets the actor that carries
             event.actors, event.targets = _arguments(doc, rules, local, sentence, event.trigger)
-        location = _location(doc, rules, places, sent_start, sent_end)
+        location = _location(doc, rules, places, sent_start, sent_end) \
+            or next(filter(None, (_visited(rules, local, e) for e in events)), None)
         for event in reported:
             event.location = location
             _attach_date(event, own_date, carried_date or topic_date)
@@ -411,11 +416,22 @@ def _recipient_phrase(doc: Document, rules: EventRules, sentence: Sentence, trig
     return None
 
 
-def _location(doc: Document, rules: EventRules, places: list[tuple[int, str]], start: int, end: int) -> str | None:
-    """The first place in the sentence written after 在/于/赴/到 (places: (offset, id), sorted)."""
-    for offset, place_id in places[bisect_right(places, (start, "")):]:
-        if offset >= end:
+def _location(doc: Document, rules: EventRules, places: list[tuple[int, int, str]], start: int, end: int) -> str | None:
+    """The first place of the sentence written as a location: after 在/于/赴/到 or before
+    地区/境内/一带 (places: (start, end, id) in text order)."""
+    for place_start, place_end, place_id in places[bisect_right(places, (start, -1, "")):]:
+        if place_start >= end:
             return None
-        if doc.match_text[offset - 1:offset] in rules.location_markers:
+        if doc.match_text[place_start - 1:place_start] in rules.location_markers \
+                or doc.match_text.startswith(rules.location_suffixes, place_end):
             return place_id
     return None
+
+
+def _visited(rules: EventRules, entities: list[Entity], event: Event) -> str | None:
+    """来到大兴区教委的…, 前往淳安县看望…: where a visit goes (the place or body right after its
+    verb) is where the sentence's events happen."""
+    if event.type not in rules.destination_types:
+        return None
+    after = [e for e in entities if event.trigger.end <= e.start <= event.trigger.end + 2]
+    return after[0].id if after else None

@@ -15,7 +15,7 @@ def events_of(article: dict) -> list[dict]:
     figures = {f["id"]: f["text"] for f in article["figures"]}
     return [{"trigger": e["trigger"]["text"], "type": e["type"], "actors": [names.get(a, a) for a in e["actors"]],
              "date": dates.get(e["date"]), "figures": sorted(figures[f] for f in e["figures"]),
-             "carried": e.get("carried", [])} for e in article["events"]]
+             "carried": e.get("carried", []), "location": names.get(e.get("location"))} for e in article["events"]]
 
 
 def matches(found: dict, want: dict) -> bool:
@@ -26,6 +26,8 @@ def matches(found: dict, want: dict) -> bool:
     if "date" in want and found["date"] != want["date"]:
         return False
     if sorted(want["figures"]) != found["figures"]:
+        return False
+    if "location" in want and found["location"] != want["location"]:
         return False
     return all(c in found["carried"] for c in want.get("carried", []))
 
