@@ -85,7 +85,8 @@ def _person(p) -> dict:
 
 
 def _entity(o) -> dict:
-    return {"id": o.id, "name": o.name, "aliases": list(o.aliases), "mentions": [_mention(m) for m in o.mentions]}
+    return {"id": o.id, "name": o.name, "kind": o.kind, "aliases": list(o.aliases),
+            "mentions": [_mention(m) for m in o.mentions]}
 
 
 def _date(d) -> dict:

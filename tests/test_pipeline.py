@@ -73,3 +73,9 @@ def test_traditional_article_money_and_currency():
     money = {f["text"]: (f["value"], f["currency"]) for f in article["figures"] if f["kind"] == "money"}
     assert money["143.59萬元"] == (1435900, "CNY")
     assert money["新臺幣3000萬元"] == (30000000, "TWD")
+
+
+def test_organizations_carry_their_kind():
+    article = extract("大兴区总工会联合北京银行和区政府为职工送去慰问品。", reference_date="2021-02-10")
+    kinds = {o["name"]: o["kind"] for o in article["organizations"]}
+    assert kinds == {"大兴区总工会": "organization", "北京银行": "company", "区政府": "government"}
