@@ -54,8 +54,8 @@ SAME_YEAR_BIAS_DAYS = 150
 READINGS = ("news", "future", "reference")
 SENTENCE_WINDOW = 200
 TWO_DIGIT_YEAR_AHEAD = 10  # 24年 in 2021 is 2024; 33年 is 1933
-_PATTERN_ORDER = ("calendar", "range_day", "numeric", "event_md", "year_range", "month_range", "decade", "week", "ordinal",
-                  "relative_day", "festival", "same_period")
+_PATTERN_ORDER = ("calendar", "range_day", "numeric", "event_md", "year_range", "month_range", "decade", "century", "quarter",
+                  "week", "ordinal", "relative_day", "festival", "same_period")
 
 
 @dataclass
@@ -75,6 +75,8 @@ class Rules:
     relative_months: dict
     relative_days: dict
     relative_weeks: dict
+    relative_quarters: dict
+    part_suffixes: dict
     weekdays: dict
     period_suffixes: dict
     festivals: dict
@@ -102,6 +104,8 @@ def load_rules() -> Rules:
         "rel_month": spec["relative_months"],
         "rel_day": spec["relative_days"],
         "rel_week": spec["relative_weeks"],
+        "rel_quarter": spec["relative_quarters"],
+        "part_suffix": spec["part_suffixes"],
         "weekday": spec["weekdays"],
         "period_suffix": spec["period_suffixes"],
         "festival_name": spec["festivals"],
@@ -130,6 +134,8 @@ def load_rules() -> Rules:
         relative_months=spec["relative_months"],
         relative_days=spec["relative_days"],
         relative_weeks=spec["relative_weeks"],
+        relative_quarters=spec["relative_quarters"],
+        part_suffixes=spec["part_suffixes"],
         weekdays=spec["weekdays"],
         period_suffixes=spec["period_suffixes"],
         festivals=spec["festivals"],
@@ -344,6 +350,8 @@ def _candidates(text: str, rules: Rules) -> list[Match]:
             parts = {k: v for k, v in m.groupdict().items() if v is not None and k != "_span"}
             if "bday" in parts:
                 parts["day"], parts["day_mark"] = parts.pop("bday"), "日"
+            elif "day_bare" in parts:
+                parts["day"], parts["day_mark"] = parts.pop("day_bare"), ""
             suffix = parts.get("psuf")
             if suffix and len(suffix) == 1 and text[m.end("psuf"):m.end("psuf") + 1] in rules.suffix_not_before:
                 end = m.start("psuf")  # 3月初步: 初 starts another word; keep 3月
@@ -505,6 +513,18 @@ def _select(matches: list[Match], text: str, rules: Rules) -> list[Match]:
     return sorted(chosen, key=lambda m: m.start)
 
 
+_RANGE_BETWEEN = re.compile(r"[ \u3000]?(?:至|到|——|--|-|–|—|~|－|～|一直到)[ \u3000]?")
+
+
+def _range_end(match: Match) -> bool:
+    """Can be one end of a range: a calendar or numeric date, a weekday (上周四), an ordinal day."""
+    if match.rule in ("date.calendar", "date.numeric"):
+        return True
+    if match.rule == "date.week":
+        return "wday" in match.parts
+    return match.rule == "date.ordinal" and ("ord_wday" in match.parts or "last_wday" in match.parts)
+
+
 def _merge_ranges(matches: list[Match], text: str) -> list[Match]:
     """3月5日至7日 / 2月28日-3月1日: two dates joined by 至/到/- become one span match."""
     merged: list[Match] = []
@@ -514,8 +534,8 @@ def _merge_ranges(matches: list[Match], text: str) -> list[Match]:
         if i + 1 < len(matches):
             nxt = matches[i + 1]
             between = text[cur.end:nxt.start]
-            if (cur.rule in ("date.calendar", "date.numeric") and nxt.rule in ("date.calendar", "date.numeric")
-                    and re.fullmatch(r"[ \u3000]?(?:至|到|-|–|—|~|－|～|一直到)[ \u3000]?", between)
+            if (_range_end(cur) and _range_end(nxt)
+                    and _RANGE_BETWEEN.fullmatch(between)
                     and "since" not in cur.parts and "psuf" not in cur.parts):
                 merged.append(Match(cur.start, nxt.end, "date.span", {}, {"first": cur, "second": nxt}))
                 i += 2
@@ -635,7 +655,8 @@ def _month_of(parts: dict, year: int, ctx: Context) -> tuple[int, int] | None:
     """(year, month) named by the parts, None when no month; rel_month shifts from the reference."""
     if "rel_month" in parts:
         ref = ctx.reference.value
-        return _shift_months(ref.year, ref.month, ctx.rules.relative_months[parts["rel_month"]])
+        year = year if "rel_year" in parts else ref.year  # 去年本月: this month of last year
+        return _shift_months(year, ref.month, ctx.rules.relative_months[parts["rel_month"]])
     if "month" in parts:
         return year, int(parts["month"])
     if "month_cn" in parts:
@@ -658,6 +679,7 @@ def _resolve_calendar(match: Match, ctx: Context) -> Value:
     if lunar:
         return _resolve_lunar(match, year, explicit, ctx)
     ym = _month_of(p, year, ctx) if has_month else None
+    ym_written = ym is not None
     suffix = p.get("psuf")
     if ym is None and has_day:
         # bare day: the reference month (or the last month when the day is later than today)
@@ -685,7 +707,7 @@ def _resolve_calendar(match: Match, ctx: Context) -> Value:
         return _unresolved("month", "invalid month", kind)
     if has_day:
         day = int(p["day"]) if "day" in p else cn_number(p["day_cn"])
-        point = _valid_day(y, m, day, explicit or "rel_month" in p or "rel_year" in p)
+        point = _valid_day(y, m, day, explicit or "rel_month" in p or "rel_year" in p, month_written=ym_written)
         if point is None:
             return _unresolved("day", "invalid date", kind)
         return _with_since(Value(point, point, "day", kind, explicit_year=y if explicit else None), match, ctx)
@@ -697,10 +719,13 @@ def _resolve_calendar(match: Match, ctx: Context) -> Value:
     return _with_since(value, match, ctx)
 
 
-def _valid_day(year: int, month: int, day: int | None, fixed: bool) -> date | None:
-    """The date, or for a year-less 2月29日 / a bare 29日 the nearest earlier month that has it."""
+def _valid_day(year: int, month: int, day: int | None, fixed: bool, month_written: bool = False) -> date | None:
+    """The date, or for a year-less 2月29日 the nearest earlier leap year, for a bare 31日 the
+    nearest earlier month that has it. A written month never moves: 2月30日 and 4月31日 are no dates."""
     if day is None:
         return None
+    if month_written and not (month == 2 and day == 29):
+        fixed = True
     for _ in range(1 if fixed else 48):
         try:
             return date(year, month, day)
@@ -1050,7 +1075,11 @@ def _resolve(match: Match, ctx: Context) -> Value:
         end_year = year + 1 if m2 < m1 else year
         return Value(date(year, m1, 1), _month_end(end_year, m2), "period", "span")
     if rule == "date.decade":
-        return _resolve_decade(p)
+        return _resolve_decade(p, ctx.rules)
+    if rule == "date.century":
+        return _resolve_century(p, ctx)
+    if rule == "date.quarter":
+        return _resolve_quarter(p, ctx)
     if rule == "date.week":
         return _resolve_week(match, ctx)
     if rule == "date.ordinal":
@@ -1066,7 +1095,7 @@ def _resolve(match: Match, ctx: Context) -> Value:
     raise ValueError(f"no resolver for rule {rule!r}")
 
 
-def _resolve_decade(p: dict) -> Value:
+def _resolve_decade(p: dict, ctx_rules: Rules) -> Value:
     decade = int(p["decade"]) if p["decade"].isdigit() else cn_number(p["decade"])
     century = p.get("century")
     if century in ("19", "十九"):
@@ -1078,7 +1107,35 @@ def _resolve_decade(p: dict) -> Value:
     else:
         base = 1900
     start = base + decade
-    return Value(date(start, 1, 1), date(start + 9, 12, 31), "period")
+    first, last = ctx_rules.part_suffixes[p["dsuf"]]["decade"] if "dsuf" in p else (0, 9)
+    return Value(date(start + first, 1, 1), date(start + last, 12, 31), "period")
+
+
+def _resolve_century(p: dict, ctx: Context) -> Value:
+    """18世纪 -> 1700-1799; 上世纪 / 本世纪 from the reference year; a part suffix narrows it."""
+    if "cent_rel" in p:
+        if ctx.reference.value is None:
+            return _unresolved("period", "no reference date", "relative")
+        number = (ctx.reference.value.year - 1) // 100 + (1 if p["cent_rel"] == "本" else 0)
+    else:
+        number = int(p["cent"]) if "cent" in p else cn_number(p["cent_cn"])
+    if not number or number < 11:
+        return _unresolved("period", "century before the year 1000", "absolute")
+    base = (number - 1) * 100
+    first, last = ctx.rules.part_suffixes[p["csuf"]]["century"] if "csuf" in p else (0, 99)
+    return Value(date(base + first, 1, 1), date(base + last, 12, 31), "period",
+                 "relative" if "cent_rel" in p else "absolute")
+
+
+def _resolve_quarter(p: dict, ctx: Context) -> Value:
+    """本季度 / 上个季度: the reference's quarter moved by the word's offset."""
+    ref = ctx.reference
+    if ref.value is None or ref.granularity != "day":
+        return _unresolved("period", "reference day unknown", "relative")
+    year, month = _shift_months(ref.value.year, (ref.value.month - 1) // 3 * 3 + 1,
+                                3 * ctx.rules.relative_quarters[p["rel_quarter"]])
+    end_year, end_month = _shift_months(year, month, 2)
+    return Value(date(year, month, 1), _month_end(end_year, end_month), "period", "relative")
 
 
 def _resolve_same_period(match: Match, ctx: Context) -> Value:
