@@ -45,7 +45,11 @@ AGE_AFTER_TITLE = re.compile(r"[、，,]?\d{1,3}岁的$")
 ACCEPT = 2.5  # evidence needed to accept a name candidate
 GIVEN_WEIGHT = 0.5  # evidence per unit of mean log-odds of the surname and given-name characters
 NR_WEIGHT = {2: 1.0, 3: 2.0}  # a native name the segmenter tags nr, by length
-SURNAME_SHARE = 0.5  # the surname counts as half a given-name character
+NR_SPLIT_WEIGHT = 1.5  # a three-character name the segmenter cut into a name word and another word
+NOT_NAME_PART_TAGS = ("v", "p", "c", "u", "d", "r", "m", "q", "f", "x", "y", "e", "o", "zg")  # 李明|说, 王刚|和
+SURNAME_SHARE = 0.5
+PLACE_WEIGHT = -0.5  # a word the segmenter tags as a place or an organization
+LIST_LIFT_MIN = 1.5  # own evidence a candidate needs before a named list neighbour lifts it (印尼、海峡 stay out)  # the surname counts as half a given-name character
 
 
 @dataclass(frozen=True)
@@ -286,6 +290,7 @@ class Evidence:
         tokens = index.tokens
         self.nr = {(tokens[i].start, tokens[i].end) for i in index.tagged("nr", "nrfg", "nrt")}
         self.nr_starts = {start for start, _ in self.nr}
+        self.places = {(tokens[i].start, tokens[i].end) for i in index.tagged("ns", "nt")}
         self._left: dict[int, dict[str, float]] = {}
         self.by_end = index.by_end
 
@@ -355,6 +360,17 @@ class Evidence:
             else:
                 ev["right_cuts_word"] = -1.5
 
+    def _split_name(self, start: int, end: int) -> bool:
+        """A native name cut in two words, the first tagged as a name (the surname, or the surname and
+        a character), the second a content word (邹/nr 春雨/n, 姚连/nr 宽/a; not 李明/nr 说/v)."""
+        i, j = self.index.by_start.get(start), self.index.by_end.get(end)
+        if i is None or j != i + 1:
+            return False
+        a, b = self.index.tokens[i], self.index.tokens[j]
+        return (a.pos in ("nr", "nrfg") and not b.pos.startswith(NOT_NAME_PART_TAGS) and b.pos != "nrt"
+                and b.word not in self.lex.kinds and self.lex.honorific_after.starting_at(b.word, 0) is None
+                and not self.lex.translit.issuperset(a.word + b.word))
+
     def score(self, start: int, end: int) -> Candidate:
         text, lex = self.text, self.lex
         name = text[start:end]
@@ -366,6 +382,10 @@ class Evidence:
         if (start, end) in self.nr:
             native = not lex.translit.issuperset(name)
             evidence["jieba_nr"] = (NR_WEIGHT[min(end - start, 3)]) if native else 1.0
+        elif (start, end) in self.places:
+            evidence["jieba_place"] = PLACE_WEIGHT  # 印尼/ns: the segmenter reads a place
+        elif end - start == 3 and self._split_name(start, end):
+            evidence["jieba_nr_split"] = NR_SPLIT_WEIGHT  # 邹|春雨, 姚连|宽: a name cut in two words
         elif start in self.nr_starts:
             evidence["jieba_nr_part"] = 0.5
         if end - start == 3:
@@ -488,7 +508,7 @@ def _resolve_lists(text: str, cands: list[Candidate]) -> list[Candidate]:
             if joint not in LIST_JOINTS:
                 continue
             for x, y in ((a, b), (b, a)):
-                if x.score >= ACCEPT and y.score < ACCEPT and "list" not in y.evidence:
+                if x.score >= ACCEPT and LIST_LIFT_MIN <= y.score < ACCEPT and "list" not in y.evidence:
                     y.evidence["list"] = ACCEPT - y.score
                     changed = True
     return cands
