@@ -642,14 +642,27 @@ class RoleReader:
         self.used.add(title.start)
         return [self._role(title, None, "role.title_after")]
 
-    def unattached(self, titles: list[TitleSpan]) -> list[Role]:
+    def unattached(self, titles: list[TitleSpan], index: TokenIndex) -> list[Role]:
+        """Titles given to no person; a weak head only when it is a whole noun no other noun follows
+        (经济专家认为 yes; 代表全体职工, a verb, no)."""
         roles = []
         for title in titles:
-            if title.start in self.used or title.kind != "title" or title.weak:
+            if title.start in self.used or title.kind != "title":
+                continue
+            if title.weak and not _whole_noun(index, title.start, title.end):
                 continue
             _, org_name = self._org_for(title)
             roles.append(self._role(title, org_name, "role.no_person"))
         return roles
+
+
+def _whole_noun(index: TokenIndex, start: int, end: int) -> bool:
+    """start and end are word boundaries, the last word of the span is tagged as a noun, and the
+    word after it is not."""
+    i = index.by_end.get(end)
+    if i is None or not index.is_start(start) or not index.tokens[i].pos.startswith("n"):
+        return False
+    return i + 1 == len(index.tokens) or not index.tokens[i + 1].pos.startswith("n")
 
 
 # ---------------------------------------------------------------- assembly
@@ -741,6 +754,6 @@ def recognize_people(doc: Document) -> Document:
     doc.people = [p for p in people.values() if p.mentions or p.roles]
     for person in doc.people:
         person.mentions.sort(key=lambda m: m.start)
-    doc.roles = reader.unattached(titles)
+    doc.roles = reader.unattached(titles, index)
     log.debug("%s: %d people, %d unattached roles", doc.article_id, len(doc.people), len(doc.roles))
     return doc

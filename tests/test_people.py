@@ -47,6 +47,9 @@ def test_people_spec(case):
     doc = recognize(case["text"], case.get("kind", "body"))
     got = {p.name: roles_of(p) for p in doc.people}
     assert got == {name: list(titles) for name, titles in case["people"].items()}
+    unattached = {r.title for r in doc.roles}
+    assert set(case.get("roles", [])) <= unattached
+    assert not set(case.get("not_roles", [])) & unattached
     assert_spans(doc)
 
 
