@@ -110,7 +110,7 @@ class Organization:
     name: str
     aliases: list[str] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
-    kind: str = "organization"  # organization | location
+    kind: str = "organization"  # organizations: company | government | organization; places: location
     id: str = ""
 
 
