@@ -91,20 +91,23 @@ class Sentence:
     end: int
     tokens: list[Token]
     clauses: list[tuple[int, int]]
-    token_at_start: "_Shifted"  # token index by start offset / by end offset, relative to
-    token_at_end: "_Shifted"    # this sentence's first token
+    token_at_start: "_TokenAt"  # token index by start offset / by end offset, relative to
+    token_at_end: "_TokenAt"    # this sentence's first token
 
 
-class _Shifted:
-    """A document-wide offset -> token index map, read relative to one sentence's first token."""
-    __slots__ = ("index", "shift")
+class _TokenAt:
+    """Token index (relative to a sentence's first token) of the token that starts or ends at an
+    offset, found by bisect over the document's token offsets; None when no token does."""
+    __slots__ = ("offsets", "shift")
 
-    def __init__(self, index: dict[int, int], shift: int):
-        self.index, self.shift = index, shift
+    def __init__(self, offsets: list[int], shift: int):
+        self.offsets, self.shift = offsets, shift
 
     def get(self, offset: int) -> int | None:
-        found = self.index.get(offset)
-        return None if found is None else found - self.shift
+        index = bisect_left(self.offsets, offset)
+        if index < len(self.offsets) and self.offsets[index] == offset:
+            return index - self.shift
+        return None
 
 
 def link_events(doc: Document) -> Document:
@@ -120,8 +123,7 @@ def link_events(doc: Document) -> Document:
     carried_actor: list[str] = []
     paragraph = None
     token_starts = [t.start for t in doc.tokens]
-    at_start = {t.start: i for i, t in enumerate(doc.tokens)}
-    at_end = {t.end: i for i, t in enumerate(doc.tokens)}
+    token_ends = [t.end for t in doc.tokens]
     for sent_start, sent_end in doc.sentences:
         para = doc.paragraphs[bisect_right(paragraph_starts, sent_start) - 1] if doc.paragraphs else None
         if para is not paragraph:
@@ -130,7 +132,7 @@ def link_events(doc: Document) -> Document:
             continue
         first, last = bisect_left(token_starts, sent_start), bisect_left(token_starts, sent_end)
         sentence = Sentence(sent_start, sent_end, doc.tokens[first:last], _clauses(doc.match_text, sent_start, sent_end),
-                            _Shifted(at_start, first), _Shifted(at_end, first))
+                            _TokenAt(token_starts, first), _TokenAt(token_ends, first))
         local = entities[bisect_right(entity_starts, sent_start - 1):bisect_right(entity_starts, sent_end - 1)]
         own_date = [d for d in dates_at.get(sent_start, []) if not _is_baseline(doc, rules, d)]
         events = _sentence_events(doc, rules, sentence, figures_at.get(sent_start, []))
