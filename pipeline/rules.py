@@ -98,6 +98,30 @@ def alternation(words) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
+def trie_alternation(words) -> str:
+    """The words as one regex shaped as their trie (北京(?:市)?, 春(?:节|运)): the engine reads one
+    branch per character instead of trying every word in turn, and among words that match at a
+    position the longest wins, as in a longest-first alternation. Empty for no words."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def pattern(node: dict) -> str:
+        leaves = [re.escape(ch) for ch, sub in sorted(node.items()) if ch and list(sub) == [""]]
+        branches = [re.escape(ch) + pattern(sub) for ch, sub in sorted(node.items()) if ch and list(sub) != [""]]
+        if leaves:
+            branches.append(leaves[0] if len(leaves) == 1 else "[" + "".join(leaves) + "]")
+        if not branches:
+            return ""
+        body = "(?:" + "|".join(branches) + ")"
+        return body + "?" if "" in node else body
+
+    return pattern(trie)
+
+
 @lru_cache(maxsize=1)
 def rules_version() -> str:
     """A short hash of every rules file: outputs made with other rules are not reused."""

@@ -62,3 +62,14 @@ def test_rules_duplicate_word_is_rejected(tmp_path, monkeypatch):
             load_words("dup.txt")
     finally:
         load_words.cache_clear()
+
+
+@pytest.mark.parametrize("words, text, found", [
+    (["北京", "北京市", "北"], "北京市和北京", ["北京市", "北京"]),
+    (["春节", "春运", "春"], "春运春节春天", ["春运", "春节", "春"]),
+    (["a.b"], "a.b axb", ["a.b"]),
+])
+def test_trie_alternation_finds_leftmost_longest(words, text, found):
+    import re
+    from pipeline.rules import trie_alternation
+    assert [m.group() for m in re.finditer(trie_alternation(words), text)] == found
