@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 _KINDS = ("money", "count", "measure", "duration", "percent", "other")
 _CN_NUMERAL_CHARS = "零〇○一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟萬億兩廿卅"
 _PAIR = re.compile(r"(十)?([一二两三四五六七八九])([一二两三四五六七八九])([十百千万亿]*)")
+_PAIR_FIRST = frozenset("十一二两三四五六七八九")  # the characters _PAIR can start with
 _DIGIT = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _PUNCT_END = set("，。；;：:！？!?、,）)」』”’\n")
 
@@ -52,6 +53,13 @@ class FigureRules:
     range_sep: re.Pattern
     currency_prefix: re.Pattern
     currency_prefixes: dict[str, str]
+    # first or last characters of what the patterns around a numeral can match: a character
+    # test rules a pattern out before it is run (most numerals have no unit, range or qualifier)
+    prefix_last: frozenset[str]
+    suffix_first: frozenset[str]
+    range_first: frozenset[str]
+    currency_last: frozenset[str]
+    unit_first: frozenset[str]
     money_tail: re.Pattern
     subunits: dict[str, float]
     subunit: re.Pattern
@@ -150,6 +158,8 @@ def figure_rules() -> FigureRules:
     if measure_words - set(units) or vague - set(_KINDS):
         raise RulesError(f"{usrc}: money_measure_words must be units and vague_kinds known kinds")
     script = {str(k): str(v) for k, v in _mapping(spec, "script_variants", src).items()}
+    inclusive = _words(spec, "range_inclusive_marks", src)
+    separators = _words(spec, "range_separators", src)
     if any(len(k) != 1 or len(v) != 1 for k, v in script.items()):
         raise RulesError(f"{src}: script_variants must map one character to one character")
     return FigureRules(
@@ -160,10 +170,14 @@ def figure_rules() -> FigureRules:
         suffix=re.compile(f"[ ]?(?:{alternation(quals['suffix_qualifiers'])})"),
         suffix_qualifiers=quals["suffix_qualifiers"],
         suffix_only_for=only_for,
-        range_sep=re.compile(f"(?:{spec.get('range_inclusive_mark', '(?!)')})?[ ]?"
-                             f"(?:{alternation(_words(spec, 'range_separators', src))})[ ]?"),
+        range_sep=re.compile(f"(?:{alternation(inclusive)})?[ ]?(?:{alternation(separators)})[ ]?"),
         currency_prefix=re.compile(f"(?:{alternation(currency_prefixes)})[ ]{{0,2}}$"),
         currency_prefixes=currency_prefixes,
+        prefix_last=frozenset(w[-1] for w in quals["prefix_qualifiers"]),
+        suffix_first=frozenset(w[0] for w in quals["suffix_qualifiers"]) | {" "},
+        range_first=frozenset(w[0] for w in [*inclusive, *separators]) | {" "},
+        currency_last=frozenset(w[-1] for w in currency_prefixes),
+        unit_first=frozenset(w[0] for w in units) | {" "},
         money_tail=re.compile(f"(?:{alternation(_words(spec, 'money_tail', src))})"),
         subunits=subunits,
         subunit=re.compile(f"(?:[0-9]+|[{_CN_NUMERAL_CHARS}])(?:{alternation(subunits)})"),
@@ -215,16 +229,18 @@ _YEAR_CHINESE = re.compile(r"[〇○零一二三四五六七八九]{2,4}")
 _HAS_BIG = re.compile(r"[万亿兆萬億kKwWM]")
 _BIG_TAIL = re.compile(r"(.*?)([万亿兆萬億]+|[kKwWM])")
 _SMALL_TAIL = re.compile(r"([0-9一二两三四五六七八九])([十百千拾佰仟])")
-_CODE_BEFORE = re.compile(r"[A-Za-z0-9_/.#-]")
-_CODE_AFTER = re.compile(r"[A-Za-z_#]")
+_ASCII_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_CODE_BEFORE = frozenset(_ASCII_LETTERS + "0123456789_/.#-")  # one character before a numeral
+_CODE_AFTER = frozenset(_ASCII_LETTERS + "_#")  # one character after it
 _PER_MILLE_BEFORE = re.compile(r"(?<![一二两三四五六七八九十0-9])([百千万佰仟])[ ]{0,2}分[ ]{0,2}之[ ]{0,2}$")
-_LATIN_END = re.compile(r"[kKwWM]$")
+_LATIN_END = frozenset("kKwWM")  # the last character of a numeral with a Latin multiplier
 _BIG_AFTER_FUZZY = re.compile(r"[万亿]{1,2}")
 _ARABIC = re.compile(r"[0-9]")
 _CN_BIG = re.compile(r"[万亿萬億]")
 _ARABIC_RUN = re.compile(r"[0-9]+")
 _RACE_MIN_SEC = re.compile(r"分([0-9]{1,2})秒(?:([0-9]{2})(?![0-9]))?")
 _RACE_SEC = re.compile(r"秒([0-9]{2})(?![0-9])")
+_RACE_MARKS = frozenset("分秒")  # the first characters of the two patterns above
 _KUAI_DIME = re.compile(f"(零?)([一二两三四五六七八九])(?![{_CN_NUMERAL_CHARS}])")
 _TENTH_DIGIT = re.compile(r"[ ]{0,2}([一二两三四五六七八九1-9])(?![0-9一二两三四五六七八九十百千万亿])")
 _VAGUE_LEAD = frozenset("几幾数數")
@@ -236,6 +252,8 @@ _CLAUSE_MARK = re.compile(r"[，。；;！？!?\n,：:]")
 
 def _unit_at(text: str, pos: int, rules: FigureRules) -> tuple[UnitInfo, int] | None:
     """The longest unit starting at pos whose guard allows what follows it."""
+    if text[pos : pos + 1] not in rules.unit_first:
+        return None
     m = rules.unit.match(text, pos)
     while m:
         word = m.group().replace(" ", "")
@@ -256,6 +274,8 @@ def _unit_at(text: str, pos: int, rules: FigureRules) -> tuple[UnitInfo, int] | 
 
 
 def _prefix_qualifier(text: str, start: int, rules: FigureRules) -> tuple[str, int] | None:
+    if not _ends_with(text, start, rules.prefix_last):
+        return None
     m = rules.prefix_re.search(text, max(0, start - rules.prefix_width), start)
     if not m:
         return None
@@ -263,6 +283,8 @@ def _prefix_qualifier(text: str, start: int, rules: FigureRules) -> tuple[str, i
 
 
 def _suffix_qualifier(text: str, pos: int, kind: str, rules: FigureRules) -> tuple[str, int] | None:
+    if text[pos : pos + 1] not in rules.suffix_first:
+        return None
     m = rules.suffix.match(text, pos)
     if not m:
         return None
@@ -273,14 +295,22 @@ def _suffix_qualifier(text: str, pos: int, kind: str, rules: FigureRules) -> tup
     return rules.suffix_qualifiers[word], m.end()
 
 
+def _ends_with(text: str, end: int, last: frozenset[str]) -> bool:
+    """Whether a pattern ending in `$` searched up to `end` can match: the character before end,
+    past spaces and a line break (`$` also matches before a final newline), is one of `last`."""
+    before = text[max(0, end - 4) : end].rstrip(" \n")
+    return before[-1:] in last if before else False
+
+
 def _is_year(n: NumberSpan) -> bool:
     raw = n.text.strip()
     return _YEAR_ARABIC.fullmatch(raw) is not None or _YEAR_CHINESE.fullmatch(raw) is not None
 
 
-def _pair_range(n: NumberSpan) -> tuple[float, float] | None:
+@lru_cache(maxsize=1024)
+def _pair_range(raw: str) -> tuple[float, float] | None:
     """三四十 -> (30, 40); 一两 -> (1, 2); 十五六 -> (15, 16); 三五 -> (3, 5)."""
-    m = _PAIR.fullmatch(n.text)
+    m = _PAIR.fullmatch(raw)
     if not m:
         return None
     ten, a, b, mult = m.groups()
@@ -314,7 +344,7 @@ def _shared_multiplier(first: NumberSpan, second: NumberSpan) -> float:
 # ---------------------------------------------------------------- one figure
 
 
-@dataclass
+@dataclass(slots=True)
 class _Draft:
     start: int
     end: int
@@ -333,23 +363,26 @@ class _Draft:
 def _figure_at(text: str, n: NumberSpan, by_start: dict[int, NumberSpan], rules: FigureRules,
                floor: int = 0) -> _Draft | None:
     """The figure whose numeral is n, or None; `floor` ends the previous figure (4人民币|5美元)."""
-    start = n.start
-    before = text[max(0, start - 1) : start]
-    after_num = text[n.end : n.end + 1]
-    dash_range = before == "-" and not _CODE_BEFORE.match(text[max(0, start - 2) : start - 1])  # 五元六角-五元
-    if before == "第" or (_CODE_BEFORE.match(before) and not dash_range) or _CODE_AFTER.match(after_num):
+    start, raw = n.start, n.text
+    before = text[start - 1 : start] if start else ""
+    if before in _CODE_BEFORE:  # 第3, A4, v2 (but 五元六角-五元 is a range)
+        if before != "-" or text[start - 2 : start - 1] in _CODE_BEFORE:
+            return None
+    elif before == "第":
+        return None
+    if text[n.end : n.end + 1] in _CODE_AFTER:
         return None
 
     qualifier = n.qualifier
     value, value_max = n.value, None
-    pair = _pair_range(n)
+    pair = _pair_range(raw) if raw[0] in _PAIR_FIRST else None
     if pair:
         value, value_max, qualifier = pair[0], pair[1], "range"
-    fraction = "分之" in n.text or "/" in n.text
+    fraction = "分之" in raw or "/" in raw
     pos = n.end
 
     # 百分之三十五, 千分之2.4
-    pct = _PER_MILLE_BEFORE.search(text[max(0, start - 9) : start])
+    pct = _PER_MILLE_BEFORE.search(text[max(0, start - 9) : start]) if "之" in text[max(0, start - 4) : start] else None
     if pct or fraction:
         if pct:
             start -= len(pct.group())
@@ -364,15 +397,15 @@ def _figure_at(text: str, n: NumberSpan, by_start: dict[int, NumberSpan], rules:
                        qualifier, "percent", "%", rule="figure.percent.fraction" if fraction else "figure.percent.chinese")
         return _finish(text, draft, rules, floor)
 
-    if _LATIN_END.search(n.text) and not rules.unit.match(text, n.end):
+    if raw[-1] in _LATIN_END and not rules.unit.match(text, n.end):
         return None
     if before and before in "×xX*":  # 4×100米 names an event, not a distance
         return None
 
     # range: NUM [unit] sep NUM
-    first_unit = _unit_at(text, pos, rules)
+    first_unit = found = _unit_at(text, pos, rules)
     sep_pos = first_unit[1] if first_unit else pos
-    sep = rules.range_sep.match(text, sep_pos)
+    sep = rules.range_sep.match(text, sep_pos) if text[sep_pos : sep_pos + 1] in rules.range_first else None
     if sep and value_max is None and sep.end() in by_start:
         second = by_start[sep.end()]
         second_unit = _unit_at(text, second.end, rules)
@@ -398,32 +431,35 @@ def _figure_at(text: str, n: NumberSpan, by_start: dict[int, NumberSpan], rules:
                     value *= 10000 if ch == "万" else 1e8
                 pos += len(rest.group())
 
-    found = _unit_at(text, pos, rules)
-    if found and found[0].word in rules.arabic_only and not _ARABIC.match(n.text):
+    if pos != n.end:
+        found = _unit_at(text, pos, rules)
+    if found and found[0].word in rules.arabic_only and not _ARABIC.match(raw):
         return None
     if found and found[0].word in rules.money_measure_words:  # 20个比特币
         money = _unit_at(text, found[1], rules)
         if money and money[0].kind == "money":
             found = money
-    if found and n.text[0] in _VAGUE_LEAD and found[0].kind not in rules.vague_kinds:
+    if found and raw[0] in _VAGUE_LEAD and found[0].kind not in rules.vague_kinds:
         return None  # 几十年后 is a relative time, not a figure
-    compound = _compound_duration(text, n, pos, found, by_start)
-    if compound:
-        return _finish(text, compound, rules, floor)
-    cur_prefix = rules.currency_prefix.search(text, max(floor, start - 8), start)
+    if (found and found[0].word == "年") or text[pos : pos + 1] in _RACE_MARKS:
+        compound = _compound_duration(text, n, pos, found, by_start)
+        if compound:
+            return _finish(text, compound, rules, floor)
+    cur_prefix = rules.currency_prefix.search(text, max(floor, start - 8), start) \
+        if _ends_with(text, start, rules.currency_last) else None
     if found:
         info, pos = found
         if info.word == "年" and _is_year(n):
             return None
         if info.word in ("秒", "分") and before in ("时", "分", "点", ":"):  # 06时33分02.6秒 is a time
             return None
-        if n.bare and qualifier == "exact" and len(n.text) < 2:
+        if n.bare and qualifier == "exact" and len(raw) < 2:
             return None
         draft = _Draft(start, pos, value, value_max, qualifier, info.kind, info.unit, info.currency,
                        rule=f"figure.{info.kind}.unit")
         if info.kind == "count":
             draft.rule = "figure.count.measure_word"
-            draft.article_one = n.text == "一" and info.word in rules.article_words and qualifier == "exact"
+            draft.article_one = raw == "一" and info.word in rules.article_words and qualifier == "exact"
         if info.kind == "percent":
             if info.factor != 1:
                 if value > 10 and info.word == "折" and value < 100:
@@ -461,7 +497,7 @@ def _figure_at(text: str, n: NumberSpan, by_start: dict[int, NumberSpan], rules:
         draft = _Draft(cur_prefix.start(), pos, value, value_max, qualifier, "money",
                        "元" if code == "CNY" else cur_prefix.group().strip(), code, rule="figure.money.prefix")
         return _finish(text, draft, rules, floor)
-    if _ARABIC.search(n.text) and _CN_BIG.search(n.text) and not n.bare:
+    if _ARABIC.search(raw) and _CN_BIG.search(raw) and not n.bare:
         draft = _Draft(start, pos, value, value_max, qualifier, "count", "", rule="figure.count.bare_large")
         return _finish(text, draft, rules, floor)
     return None

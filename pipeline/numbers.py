@@ -58,6 +58,7 @@ class _Compiled:
     latin: dict[str, float]
     counted: dict[str, float]
     counted_in_text: re.Pattern | None  # 打 after a numeral in running text, with its guard
+    counted_first: frozenset[str]  # the first characters of those words: no match is tried after others
     fragments: dict[str, str]
     numeral: re.Pattern
     stopwords: re.Pattern | None
@@ -89,6 +90,7 @@ def compiled() -> _Compiled:
         latin={str(k): float(v) for k, v in spec["latin_multipliers"].items()},
         counted=counted,
         counted_in_text=re.compile("|".join(pieces)) if pieces else None,
+        counted_first=frozenset(str(word)[0] for word in in_text),
         fragments=fragments,
         numeral=numeral,
         stopwords=re.compile(alternation(stop)) if stop else None,
@@ -300,28 +302,41 @@ def find_numbers(text: str) -> list[NumberSpan]:
     """
     rules = compiled()
     starts, ends = _stopword_ranges(text)
+    counted_first = rules.counted_first
     spans: list[NumberSpan] = []
     for m in rules.numeral.finditer(text):
-        start, end = m.span()
-        raw = m.group().rstrip(" ")  # trailing spaces are never part of a numeral
-        if not raw or _inside(starts, ends, start):
+        start = m.start()
+        if starts and _inside(starts, ends, start):
             continue
-        if len(raw) == 1 and raw in "陆陸伍拾肆參叁":
+        found = _numeral(m.group().rstrip(" "))  # trailing spaces are never part of a numeral
+        if found is None:
             continue
-        raw, value = _longest_parse(raw)
+        raw, value, qualifier, bare = found
         if value is None:
             log.debug("numeral %r at %d does not parse", m.group(), start)
             continue
         end = start + len(raw)
-        qualifier = "over" if _INNER_FUZZY.search(raw) else "exact"
-        bare = raw[0] not in "十拾" and _BARE.fullmatch(raw) is not None
-        counted = rules.counted_in_text.match(text, end) if rules.counted_in_text else None
-        if counted and not bare:  # 十打 = 120
-            value *= rules.counted[counted.group()]
-            end = counted.end()
-            raw = text[start:end]
+        if not bare and text[end : end + 1] in counted_first:
+            counted = rules.counted_in_text.match(text, end)
+            if counted:  # 十打 = 120
+                value *= rules.counted[counted.group()]
+                end = counted.end()
+                raw = text[start:end]
         spans.append(NumberSpan(start, end, raw, value, qualifier, bare))
     return spans
+
+
+@lru_cache(maxsize=8192)
+def _numeral(raw: str) -> tuple[str, float | None, str, bool] | None:
+    """What find_numbers keeps of a matched run (cached: news repeats its numerals):
+    (numeral, value or None when nothing parses, qualifier, bare); None for no numeral at all
+    (an empty run, or a lone financial or variant character that is an everyday word)."""
+    if not raw or (len(raw) == 1 and raw in "陆陸伍拾肆參叁"):
+        return None
+    raw, value = _longest_parse(raw)
+    qualifier = "over" if _INNER_FUZZY.search(raw) else "exact"
+    bare = raw[0] not in "十拾" and _BARE.fullmatch(raw) is not None
+    return raw, value, qualifier, bare
 
 
 def _longest_parse(raw: str) -> tuple[str, float | None]:
