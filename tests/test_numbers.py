@@ -1,6 +1,7 @@
 """Numerals: parse_number values and find_numbers spans."""
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -95,3 +96,55 @@ def test_parse_number_round_trips_arabic(n):
 def test_parse_number_survives_cn2an_key_error():
     # cn2an's smart mode raised KeyError on this mixed form (found by the property test)
     assert parse_number("五21") is None
+
+
+def _consumed(items, ops) -> list[tuple[int, int]]:
+    """Code-point ranges a parsed regex can consume outside look-arounds; (-1, -1) for any character."""
+    spans = []
+    for op, arg in items:
+        if op is ops.LITERAL:
+            spans.append((arg, arg))
+        elif op is ops.IN:
+            if any(o is ops.NEGATE or o is ops.CATEGORY for o, _ in arg):
+                spans.append((-1, -1))
+            spans += [(a, a) if o is ops.LITERAL else a for o, a in arg if o in (ops.LITERAL, ops.RANGE)]
+        elif op in (ops.ANY, ops.NOT_LITERAL):
+            spans.append((-1, -1))
+        elif op is ops.SUBPATTERN:
+            spans += _consumed(arg[-1], ops)
+        elif op is ops.BRANCH:
+            for branch in arg[1]:
+                spans += _consumed(branch, ops)
+        elif op in (ops.MAX_REPEAT, ops.MIN_REPEAT, getattr(ops, "POSSESSIVE_REPEAT", None)):
+            spans += _consumed(arg[2], ops)
+        elif op is getattr(ops, "ATOMIC_GROUP", None):
+            spans += _consumed(arg, ops)
+        elif op not in (ops.ASSERT, ops.ASSERT_NOT, ops.AT):
+            raise AssertionError(f"regex op {op} not understood by the test")
+    return spans
+
+
+def test_numbers_numeral_chars_cover_the_numeral_fragment():
+    # the fraction gate scans runs of numeral_chars: a character {numeral} consumes outside that
+    # class would make the gate skip real fractions
+    try:
+        from re import _constants as ops, _parser as parser
+    except ImportError:  # Python 3.10
+        import sre_constants as ops
+        import sre_parse as parser
+    fragments = compiled().fragments
+    allowed = re.compile(f"[{fragments['numeral_chars']}]")
+    for lo, hi in _consumed(parser.parse(fragments["numeral"]), ops):
+        assert lo >= 0, "{numeral} consumes any character"
+        missing = [chr(c) for c in range(lo, hi + 1) if not allowed.fullmatch(chr(c))]
+        assert not missing, f"numeral_chars lacks {missing}"
+
+
+@pytest.mark.parametrize("text", ["三百五又三分之一", "1" * 45 + "分之一", "一二三四五六七八九十" * 5 + "分之三",
+                                  "十 余 万 分 之 五", "两分钟", "三又", "5分之1又"])
+def test_find_numbers_fraction_gate_changes_nothing(text):
+    rules = compiled()
+    f = rules.fragments
+    ungated = re.compile(rules.numeral.pattern.replace(f["fraction_gate"], ""))
+    assert rules.numeral.pattern != ungated.pattern
+    assert [m.span() for m in rules.numeral.finditer(text)] == [m.span() for m in ungated.finditer(text)]
