@@ -34,6 +34,10 @@ Cases judged wrong in the suite itself (skipped, listed with the reason):
 - Duckling 下周三 / 这周一 said on Tuesday 2013-02-12 -> 02-13 / 02-18: Duckling takes the
   next such weekday; in Chinese 下周三 is next week's Wednesday (02-20) and 这周一 this week's
   Monday (02-11); skipped (`DUCKLING_NEXT_WEEKDAY`).
+- Duckling starts Hebrew-calendar holidays on their eve (a Jewish day begins at sunset:
+  赎罪日 2013 -> 09-13, 光明节 2018 -> 12-02..12-10); we give the holiday's own days (09-14,
+  12-03..12-10). Such cases (a festival of calendar "hebrew" in rules/dates.yaml) are scored
+  against Duckling's start plus one day, its end as given (`_hebrew_eve`).
 - Duckling zh_TW 国庆 -> 10-10 (Taiwan's national day): a locale convention; skipped.
 - Recognizers era years (康熙三年, 神龙元年, 民国三年) and years before 1000 (789年,
   三六七年): out of scope for news; skipped.
@@ -58,7 +62,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.dates import find_dates  # noqa: E402
+from pipeline.dates import find_dates, load_rules  # noqa: E402
 from pipeline.model import ReferenceDate  # noqa: E402
 from pipeline.reference import resolve_reference  # noqa: E402
 
@@ -79,7 +83,7 @@ DURATION_LIKE = re.compile(
     rf"|(?<![月年])(?<![月年] ){_N}\s?[个個]?(?:天|日|周|週|星期|礼拜|禮拜|月|年)(?:之)?(?:前|后|後)(?!半)")
 # Duckling reads 下/这 + weekday as the next such day (下周三 on a Tuesday -> the next day,
 # 这周一 -> next week's Monday); in Chinese they name next week's / this week's day.
-DUCKLING_NEXT_WEEKDAY = re.compile(r"^(?:下|这|這)(?:周|週|礼拜|禮拜|星期)[一二三四五六日天]$")
+DUCKLING_NEXT_WEEKDAY = re.compile(r"^(?:下|这|這|今个|今個)(?:周|週|礼拜|禮拜|星期)[一二三四五六日天]$")
 
 
 def fold_width(text: str) -> str:
@@ -230,13 +234,28 @@ def _duckling_select(case: dict, span: dict) -> Scope | str | None:
         start = _day(value["value"])
         if start is None:
             return None
+        start += _hebrew_eve(case["text"])
         end = {"day": start, "week": start + timedelta(days=6), "month": _month_last(start),
                "quarter": _month_last(date(start.year, start.month + 2, 1)) if start.month <= 10 else start,
                "year": date(start.year, 12, 31)}[grain]
         converted = {"start": start.isoformat(), "end": end.isoformat()}
     else:
-        converted = {"start": (value.get("start") or "")[:10] or None, "end": (value.get("end") or "")[:10] or None}
+        start = _day(value.get("start"))
+        start = start + _hebrew_eve(case["text"]) if start else None
+        converted = {"start": start.isoformat() if start else None, "end": (value.get("end") or "")[:10] or None}
     return Scope(True, True, "future", [converted])
+
+
+def _hebrew_eve(text: str) -> timedelta:
+    """One day when the text names a Hebrew-calendar holiday: Duckling starts those on the eve
+    (赎罪日 2013 -> 09-13, the evening it begins); we give the holiday's own day (09-14)."""
+    names = [name for name, fest in load_rules().festivals.items() if fest["calendar"] == "hebrew"]
+    return timedelta(days=1) if any(name in fold_variants(text) for name in names) else timedelta(0)
+
+
+def fold_variants(text: str) -> str:
+    table, _ = load_rules().fold
+    return text.translate(table)
 
 
 def _month_last(day: date) -> date:

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 
+from convertdate import hebrew, islamic
 from lunardate import LunarDate
 
 try:  # the regex parser, for the first characters a pattern can match (see _Scanner)
@@ -74,6 +75,7 @@ class Rules:
     relative_years: dict
     relative_months: dict
     relative_days: dict
+    relative_days_clause_start: frozenset
     relative_weeks: dict
     relative_quarters: dict
     part_suffixes: dict
@@ -121,9 +123,16 @@ def load_rules() -> Rules:
             for ref in ([fest["from"], fest["to"]] if fest["calendar"] == "span" else [fest["of"]]):
                 if ref not in spec["festivals"]:
                     raise RulesError(f"{RULES_FILE}: festival {name!r} refers to unknown festival {ref!r}")
-        if "holiday" in fest and fest["holiday"] not in spec["holidays"]:
-            # a holiday family without data yet is allowed, it falls back to the festival day
-            pass
+        if fest.get("calendar") in ("hebrew", "islamic"):
+            months = 13 if fest["calendar"] == "hebrew" else 12
+            days = fest.get("days", 1)
+            if not (1 <= fest.get("month", 0) <= months and 1 <= fest.get("day", 0) <= 30
+                    and (days == "month" or isinstance(days, int) and days >= 1)):
+                raise RulesError(f"{RULES_FILE}: festival {name!r} needs month 1-{months}, day 1-30 and "
+                                 f"days >= 1 or 'month' in the {fest['calendar']} calendar")
+    unknown = set(spec["relative_days_clause_start"]) - set(spec["relative_days"])
+    if unknown:
+        raise RulesError(f"{RULES_FILE}: relative_days_clause_start lists {sorted(unknown)}, not in relative_days")
     holidays = {
         family: {int(year): (_as_date(span[0]), _as_date(span[1])) for year, span in years.items()}
         for family, years in spec["holidays"].items()
@@ -133,6 +142,7 @@ def load_rules() -> Rules:
         relative_years=spec["relative_years"],
         relative_months=spec["relative_months"],
         relative_days=spec["relative_days"],
+        relative_days_clause_start=frozenset(spec["relative_days_clause_start"]),
         relative_weeks=spec["relative_weeks"],
         relative_quarters=spec["relative_quarters"],
         part_suffixes=spec["part_suffixes"],
@@ -380,6 +390,8 @@ def _acceptable(match: Match, text: str, rules: Rules) -> bool:
         return quoted or after.startswith(rules.event_nouns)
     if rule == "date.festival":
         return _festival_ok(match, text, rules)
+    if rule == "date.relative_day" and p["rday"] in rules.relative_days_clause_start:
+        return not _HAN.match(text, max(0, match.start - 1)) or match.start == 0
     if rule == "date.numeric":
         if "cy" in p and text[max(0, match.start - 2):match.start].endswith(rules.compact_not_after):
             return False  # 编号为20210305: an id
@@ -427,6 +439,7 @@ def _calendar_ok(match: Match, text: str, rules: Rules) -> bool:
     return True
 
 
+_HAN = re.compile("[\u4e00-\u9fff]")
 _YEAR_KEYS = ("rel_year", "year", "year_cn", "year2", "year2_cn")
 _MONTH_KEYS = ("rel_month", "month", "month_cn", "lunar_month")
 _ORDINAL_KEYS = ("ord", "ord_unit", "ord_wday", "last_unit", "last_wday")
@@ -872,7 +885,38 @@ def _festival_day(name: str, year: int, rules: Rules) -> tuple[date, date] | Non
         easter = _easter(year, fest.get("church", "western"))
         lo, hi = fest["days"] if isinstance(fest["days"], list) else (fest["days"], fest["days"])
         return easter + timedelta(days=lo), easter + timedelta(days=hi)
+    if cal in ("hebrew", "islamic"):
+        return _religious_days(fest, year)
     raise RulesError(f"{RULES_FILE}: festival {name!r} has unknown calendar {cal!r}")
+
+
+def _religious_days(fest: dict, year: int) -> tuple[date, date] | None:
+    """A Hebrew- or Islamic-calendar holiday in Gregorian `year` (its first occurrence there).
+
+    The Hebrew year of a Gregorian year is year + 3760 or + 3761 (it begins in the autumn); an
+    Islamic year is shorter than a solar one, so a Gregorian year meets two or three of them.
+    The Islamic calendar is convertdate's arithmetic one: observed dates may differ by a day.
+    `days` is the length (an int, or "month": to the end of the month, 斋月); `moves` shifts a
+    day falling on a weekday (0 = Monday) by so many days (以色列独立日 is never on a Friday).
+    """
+    if fest["calendar"] == "hebrew":
+        years, module = (year + 3760, year + 3761), hebrew
+    else:
+        first = islamic.from_gregorian(year, 1, 1)[0]
+        years, module = range(first, first + 3), islamic
+    for other in years:
+        try:
+            start = date(*module.to_gregorian(other, fest["month"], fest["day"]))
+        except ValueError:
+            continue
+        if start.year != year:
+            continue
+        start += timedelta(days=fest.get("moves", {}).get(start.weekday(), 0))
+        days = fest.get("days", 1)
+        if days == "month":
+            days = module.month_length(other, fest["month"]) - fest["day"] + 1
+        return start, start + timedelta(days=days - 1)
+    return None
 
 
 def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
