@@ -65,10 +65,10 @@ class FigureRules:
     subunit: re.Pattern
     units: dict[str, UnitInfo]
     unit: re.Pattern
-    unit_shorter: dict[str, re.Pattern | None]  # unit word -> the units it starts with (人次 -> 人)
-    not_before: dict[str, tuple[str, ...]]
-    only_before: dict[str, tuple[str, ...]]
-    only_before_or_no_han: dict[str, tuple[str, ...]]
+    # unit word -> (info, not_before, only_before, only_before_or_no_han, the shorter units it
+    # starts with: 人次 -> 人): its guards in one look-up
+    unit_guards: dict[str, tuple[UnitInfo, tuple[str, ...], tuple[str, ...] | None, tuple[str, ...] | None,
+                                 re.Pattern | None]]
     zones: re.Pattern
     zone_markers: tuple[str, ...]  # every zone contains one of these; text without any skips the search
     script: dict[int, int]
@@ -158,6 +158,9 @@ def figure_rules() -> FigureRules:
     if measure_words - set(units) or vague - set(_KINDS):
         raise RulesError(f"{usrc}: money_measure_words must be units and vague_kinds known kinds")
     script = {str(k): str(v) for k, v in _mapping(spec, "script_variants", src).items()}
+    only_before = {str(k): tuple(str(w) for w in v) for k, v in (uspec.get("only_before") or {}).items()}
+    loose = {str(k): tuple(str(w) for w in v) for k, v in (uspec.get("only_before_or_no_han") or {}).items()}
+    unit_shorter = {w: _spaced_words(ws) if ws else None for w, ws in shorter.items()}
     inclusive = _words(spec, "range_inclusive_marks", src)
     separators = _words(spec, "range_separators", src)
     if any(len(k) != 1 or len(v) != 1 for k, v in script.items()):
@@ -183,11 +186,8 @@ def figure_rules() -> FigureRules:
         subunit=re.compile(f"(?:[0-9]+|[{_CN_NUMERAL_CHARS}])(?:{alternation(subunits)})"),
         units=units,
         unit=_spaced_words(units),
-        unit_shorter={w: _spaced_words(ws) if ws else None for w, ws in shorter.items()},
-        not_before=not_before,
-        only_before={str(k): tuple(str(w) for w in v) for k, v in (uspec.get("only_before") or {}).items()},
-        only_before_or_no_han={str(k): tuple(str(w) for w in v)
-                               for k, v in (uspec.get("only_before_or_no_han") or {}).items()},
+        unit_guards={w: (info, not_before.get(w, ()), only_before.get(w), loose.get(w), unit_shorter[w])
+                     for w, info in units.items()},
         zones=re.compile("|".join(f"(?:{z})" for z in _words(spec, "no_figure_zones", src))),
         zone_markers=tuple(_words(spec, "no_figure_zone_markers", src)),
         script={ord(k): ord(v) for k, v in script.items()},
@@ -256,18 +256,17 @@ def _unit_at(text: str, pos: int, rules: FigureRules) -> tuple[UnitInfo, int] | 
         return None
     m = rules.unit.match(text, pos)
     while m:
-        word = m.group().replace(" ", "")
-        info = rules.units[word]
-        after = text[m.end() : m.end() + 4]
-        only = rules.only_before.get(word)
-        allowed = not after.startswith(rules.not_before.get(word, ()))
-        loose = rules.only_before_or_no_han.get(word)
+        word, end = m.group(), m.end()
+        info, not_before, only, loose, shorter = rules.unit_guards[word.replace(" ", "") if " " in word else word]
+        if not not_before and only is None and loose is None:
+            return info, end
+        after = text[end : end + 4]
+        allowed = not after.startswith(not_before)
         if loose is not None and _HAN.match(after) and not after.startswith(loose):
             allowed = False  # 十来块钱, 花了五块。 are money; 一块电子屏幕 is a piece
         if allowed and (only is None or after.startswith(only)):
-            return info, m.end()
-        shorter = rules.unit_shorter[word]  # a shorter unit may still fit (人次 refused -> try 人)
-        if shorter is None:
+            return info, end
+        if shorter is None:  # a shorter unit may still fit (人次 refused -> try 人)
             return None
         m = shorter.match(text, pos)
     return None
@@ -773,51 +772,58 @@ def _subject(text: str, d: _Draft, rules: FigureRules, words: _WordIndex | None 
 
 
 def _is_noun(tok: Token, rules: FigureRules) -> bool:
-    return tok.word not in rules.subject_cut_words and (tok.pos[:1] == "n" or tok.pos in rules.subject_pos) \
+    pos = tok.pos
+    return (pos[:1] == "n" or pos in rules.subject_pos) and tok.word not in rules.subject_cut_words \
         and _HAN.match(tok.word) is not None
 
 
-def _noun_run(tokens: list[Token], rules: FigureRules) -> str | None:
-    phrase = "".join(t.word for t in tokens)
-    return phrase if len(phrase) >= 2 else None
-
-
 def _subject_from_tokens(d: _Draft, rules: FigureRules, words: _WordIndex) -> str | None:
-    toks = words.tokens
-    if d.kind in ("count", "measure") and d.unit:
-        i = words.at(d.end - 1) + 1  # the first token after the figure
-        run: list[Token] = []
-        de = None
+    """Up to three nouns after the figure's measure word (after a 的 in the next eight tokens),
+    else up to three nouns before it, past at most two verbs or cut words; two characters at least."""
+    toks, starts = words.tokens, words.starts
+    if d.unit and d.kind in ("count", "measure"):
+        i = bisect.bisect_right(starts, d.end - 1)  # the first token after the figure
+        start = i
         for j in range(i, min(i + 8, len(toks))):
-            if toks[j].word in _PUNCT_END or toks[j].pos == "x":
+            tok = toks[j]
+            if tok.word in _PUNCT_END or tok.pos == "x":
                 break
-            if toks[j].word == "的":
-                de = j
-        start = de + 1 if de is not None else i
+            if tok.word == "的":
+                start = j + 1
+        phrase = ""
         for tok in toks[start : start + 3]:
             if not _is_noun(tok, rules):
                 break
-            run.append(tok)
-        found = _noun_run(run, rules)
-        if found:
-            return found
-    i = words.at(d.start) - 1 if words.at(d.start) >= 0 and toks[words.at(d.start)].start == d.start else words.at(d.start)
-    run, skipped = [], 0
+            phrase += tok.word
+        if len(phrase) >= 2:
+            return phrase
+    i = bisect.bisect_right(starts, d.start) - 1
+    if i >= 0 and starts[i] == d.start:
+        i -= 1
+    run: list[str] = []  # right to left
+    skipped = 0
     while i >= 0 and len(run) < 3:
         tok = toks[i]
         if _is_noun(tok, rules):
-            run.insert(0, tok)
+            run.append(tok.word)
         elif not run and skipped < 2 and (tok.word in rules.subject_cut_words or tok.pos[:1] in ("v", "d", "p")):
             skipped += 1  # 运输机场|达到|259个: look past the verb
         else:
             break
         i -= 1
-    return _noun_run(run, rules)
+    phrase = "".join(reversed(run))
+    return phrase if len(phrase) >= 2 else None
+
+
+def _per_unit_cue(text: str, start: int, rules: FigureRules) -> bool:
+    """A per-unit cue (每户, 人均) in the last 12 characters of the clause before start."""
+    if not rules.per_unit.search(text, max(0, start - 12), start):
+        return False  # the clause's tail lies within these 12 characters: no cue there either
+    return rules.per_unit.search(_clause_before(text, start)[-12:]) is not None
 
 
 def _to_figure(text: str, view: str, d: _Draft, rules: FigureRules, words: _WordIndex | None = None) -> Figure:
-    clause = _clause_before(view, d.start)
-    per_unit = d.per_unit or bool(rules.per_unit.search(clause[-12:]))
+    per_unit = d.per_unit or _per_unit_cue(view, d.start, rules)
     return Figure(
         start=d.start,
         end=d.end,

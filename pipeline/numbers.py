@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from typing import NamedTuple
 
 import cn2an
 
@@ -41,8 +42,10 @@ def fold_width(text: str) -> str:
     return text.translate(_FOLD)
 
 
-@dataclass(frozen=True)
-class NumberSpan:
+class NumberSpan(NamedTuple):
+    """One numeral in a text. Immutable; a named tuple rather than a frozen dataclass because
+    find_figures makes one per numeral of every article and a tuple is built three times faster."""
+
     start: int
     end: int
     text: str
