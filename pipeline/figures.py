@@ -25,6 +25,8 @@ from .rules import RulesError, alternation, load_words, load_yaml
 log = logging.getLogger(__name__)
 
 _KINDS = ("money", "count", "measure", "duration", "percent", "other")
+# the rule of a figure read from its unit (a percent's is set by the unit's factor)
+_UNIT_RULES = {kind: f"figure.{kind}.unit" for kind in _KINDS} | {"count": "figure.count.measure_word"}
 _CN_NUMERAL_CHARS = "零〇○一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟萬億兩廿卅"
 _PAIR = re.compile(r"(十)?([一二两三四五六七八九])([一二两三四五六七八九])([十百千万亿]*)")
 _PAIR_FIRST = frozenset("十一二两三四五六七八九")  # the characters _PAIR can start with
@@ -60,6 +62,7 @@ class FigureRules:
     range_first: frozenset[str]
     currency_last: frozenset[str]
     unit_first: frozenset[str]
+    tail_first: frozenset[str]  # a unit, range separator, fuzzy word or race time (分/秒) starts with these
     money_tail: re.Pattern
     subunits: dict[str, float]
     subunit: re.Pattern
@@ -181,6 +184,8 @@ def figure_rules() -> FigureRules:
         range_first=frozenset(w[0] for w in [*inclusive, *separators]) | {" "},
         currency_last=frozenset(w[-1] for w in currency_prefixes),
         unit_first=frozenset(w[0] for w in units) | {" "},
+        tail_first=frozenset(w[0] for w in [*units, *inclusive, *separators, *quals["fuzzy_qualifiers"]])
+        | {" "} | _RACE_MARKS,
         money_tail=re.compile(f"(?:{alternation(_words(spec, 'money_tail', src))})"),
         subunits=subunits,
         subunit=re.compile(f"(?:[0-9]+|[{_CN_NUMERAL_CHARS}])(?:{alternation(subunits)})"),
@@ -273,8 +278,6 @@ def _unit_at(text: str, pos: int, rules: FigureRules) -> tuple[UnitInfo, int] | 
 
 
 def _prefix_qualifier(text: str, start: int, rules: FigureRules) -> tuple[str, int] | None:
-    if not _ends_with(text, start, rules.prefix_last):
-        return None
     m = rules.prefix_re.search(text, max(0, start - rules.prefix_width), start)
     if not m:
         return None
@@ -282,8 +285,6 @@ def _prefix_qualifier(text: str, start: int, rules: FigureRules) -> tuple[str, i
 
 
 def _suffix_qualifier(text: str, pos: int, kind: str, rules: FigureRules) -> tuple[str, int] | None:
-    if text[pos : pos + 1] not in rules.suffix_first:
-        return None
     m = rules.suffix.match(text, pos)
     if not m:
         return None
@@ -299,6 +300,13 @@ def _ends_with(text: str, end: int, last: frozenset[str]) -> bool:
     past spaces and a line break (`$` also matches before a final newline), is one of `last`."""
     before = text[max(0, end - 4) : end].rstrip(" \n")
     return before[-1:] in last if before else False
+
+
+def _currency_prefix(text: str, start: int, floor: int, rules: FigureRules) -> re.Match | None:
+    """A currency word just before start (人民币50元, $20), not reaching back past floor."""
+    if not _ends_with(text, start, rules.currency_last):
+        return None
+    return rules.currency_prefix.search(text, max(floor, start - 8), start)
 
 
 def _is_year(n: NumberSpan) -> bool:
@@ -396,6 +404,9 @@ def _figure_at(text: str, n: NumberSpan, by_start: dict[int, NumberSpan], rules:
                        qualifier, "percent", "%", rule="figure.percent.fraction" if fraction else "figure.percent.chinese")
         return _finish(text, draft, rules, floor)
 
+    if text[pos : pos + 1] not in rules.tail_first and not _ends_with(text, start, rules.currency_last) \
+            and not (_ARABIC.search(raw) and _CN_BIG.search(raw)):
+        return None  # no unit, range, fuzzy word or race time after it, no currency before: 3月, 2021-
     if raw[-1] in _LATIN_END and not rules.unit.match(text, n.end):
         return None
     if before and before in "×xX*":  # 4×100米 names an event, not a distance
@@ -432,20 +443,20 @@ def _figure_at(text: str, n: NumberSpan, by_start: dict[int, NumberSpan], rules:
 
     if pos != n.end:
         found = _unit_at(text, pos, rules)
-    if found and found[0].word in rules.arabic_only and not _ARABIC.match(raw):
-        return None
-    if found and found[0].word in rules.money_measure_words:  # 20个比特币
-        money = _unit_at(text, found[1], rules)
-        if money and money[0].kind == "money":
-            found = money
-    if found and raw[0] in _VAGUE_LEAD and found[0].kind not in rules.vague_kinds:
-        return None  # 几十年后 is a relative time, not a figure
+    if found:
+        word = found[0].word
+        if word in rules.arabic_only and not _ARABIC.match(raw):
+            return None
+        if word in rules.money_measure_words:  # 20个比特币
+            money = _unit_at(text, found[1], rules)
+            if money and money[0].kind == "money":
+                found = money
+        if raw[0] in _VAGUE_LEAD and found[0].kind not in rules.vague_kinds:
+            return None  # 几十年后 is a relative time, not a figure
     if (found and found[0].word == "年") or text[pos : pos + 1] in _RACE_MARKS:
         compound = _compound_duration(text, n, pos, found, by_start)
         if compound:
             return _finish(text, compound, rules, floor)
-    cur_prefix = rules.currency_prefix.search(text, max(floor, start - 8), start) \
-        if _ends_with(text, start, rules.currency_last) else None
     if found:
         info, pos = found
         if info.word == "年" and _is_year(n):
@@ -454,12 +465,11 @@ def _figure_at(text: str, n: NumberSpan, by_start: dict[int, NumberSpan], rules:
             return None
         if n.bare and qualifier == "exact" and len(raw) < 2:
             return None
-        draft = _Draft(start, pos, value, value_max, qualifier, info.kind, info.unit, info.currency,
-                       rule=f"figure.{info.kind}.unit")
-        if info.kind == "count":
-            draft.rule = "figure.count.measure_word"
+        kind = info.kind
+        draft = _Draft(start, pos, value, value_max, qualifier, kind, info.unit, info.currency, _UNIT_RULES[kind])
+        if kind == "count":
             draft.article_one = raw == "一" and info.word in rules.article_words and qualifier == "exact"
-        if info.kind == "percent":
+        elif kind == "percent":
             if info.factor != 1:
                 if value > 10 and info.word == "折" and value < 100:
                     pass  # 75折 is already percent
@@ -477,20 +487,21 @@ def _figure_at(text: str, n: NumberSpan, by_start: dict[int, NumberSpan], rules:
                             draft.value += (parse_number(tenth.group(1)) or 0) * info.factor / 10
                             pos = draft.end = tenth.end()
             draft.rule = f"figure.percent.{'sign' if info.factor == 1 else 'proportion'}"
-        if info.kind == "money":
-            draft.rule = "figure.money.unit"
+        elif kind == "money":
             if info.factor != 1:  # 三美分
                 draft.value = value * info.factor
                 draft.value_max = None if value_max is None else value_max * info.factor
                 draft.fractional = True
             else:
                 _money_extras(text, draft, rules)
-        if cur_prefix and info.kind == "money":
-            draft.start = cur_prefix.start()
-            code = rules.currency_prefixes[cur_prefix.group().strip()]
-            if draft.currency == "CNY" and code != "CNY":  # 港币两千九百六十元
-                draft.currency = code
+            cur_prefix = _currency_prefix(text, start, floor, rules)
+            if cur_prefix:
+                draft.start = cur_prefix.start()
+                code = rules.currency_prefixes[cur_prefix.group().strip()]
+                if draft.currency == "CNY" and code != "CNY":  # 港币两千九百六十元
+                    draft.currency = code
         return _finish(text, draft, rules, floor)
+    cur_prefix = _currency_prefix(text, start, floor, rules)
     if cur_prefix and not n.bare:
         code = rules.currency_prefixes[cur_prefix.group().strip()]
         draft = _Draft(cur_prefix.start(), pos, value, value_max, qualifier, "money",
@@ -565,14 +576,15 @@ def _finish(text: str, draft: _Draft, rules: FigureRules, floor: int = 0) -> _Dr
     """Prefix and suffix qualifiers around the span; 不等 marks a per-recipient range.
 
     Nothing before `floor` (the end of the previous figure) is read as a prefix."""
-    pre = _prefix_qualifier(text, draft.start, rules)
+    pre = _prefix_qualifier(text, draft.start, rules) if _ends_with(text, draft.start, rules.prefix_last) else None
     if pre and pre[1] < floor:
         pre = None
     if pre and draft.qualifier in ("exact", pre[0]):
         draft.qualifier, draft.start = pre
     elif pre and draft.qualifier != "range":
         draft.start = pre[1]
-    suf = _suffix_qualifier(text, draft.end, draft.kind, rules)
+    suf = _suffix_qualifier(text, draft.end, draft.kind, rules) if text[draft.end : draft.end + 1] in rules.suffix_first \
+        else None
     if suf:
         qual, end = suf
         if qual == "range":
@@ -608,7 +620,8 @@ def find_figures(text: str, tokens: list[Token] | None = None) -> list[Figure]:
         draft = _figure_at(view, n, by_start, rules, taken)
         if draft is None or draft.start < taken:
             continue
-        if words is not None and not words.respected(n, draft, drafts[-1].end if drafts else -1):
+        if words is not None and n.text[0] in _CN_NUMERAL_SET \
+                and not words.respected(n, draft, drafts[-1].end if drafts else -1):
             continue
         drafts.append(draft)
         taken = draft.end
@@ -685,6 +698,7 @@ def _merged(spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
 
 
 _CN_NUMERAL_START = re.compile(f"[{_CN_NUMERAL_CHARS}]")
+_CN_NUMERAL_SET = frozenset(_CN_NUMERAL_CHARS)
 _HAN = re.compile("[\u4e00-\u9fff]")
 _HEAD_OK = frozenset(_CN_NUMERAL_CHARS + "约近超过余多第")
 _LIST_JOINERS = ("、", "和", "或", "及", ",", "，")
