@@ -311,7 +311,7 @@ def find_numbers(text: str) -> list[NumberSpan]:
         start = m.start()
         if starts and _inside(starts, ends, start):
             continue
-        found = _numeral(m.group().rstrip(" "))  # trailing spaces are never part of a numeral
+        found = _numeral(m.group())
         if found is None:
             continue
         raw, value, qualifier, bare = found
@@ -330,10 +330,11 @@ def find_numbers(text: str) -> list[NumberSpan]:
 
 
 @lru_cache(maxsize=8192)
-def _numeral(raw: str) -> tuple[str, float | None, str, bool] | None:
+def _numeral(run: str) -> tuple[str, float | None, str, bool] | None:
     """What find_numbers keeps of a matched run (cached: news repeats its numerals):
     (numeral, value or None when nothing parses, qualifier, bare); None for no numeral at all
     (an empty run, or a lone financial or variant character that is an everyday word)."""
+    raw = run.rstrip(" ")  # trailing spaces are never part of a numeral
     if not raw or (len(raw) == 1 and raw in "陆陸伍拾肆參叁"):
         return None
     raw, value = _longest_parse(raw)

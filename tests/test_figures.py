@@ -1,14 +1,15 @@
 """Figures: the spec file (tests/specs/figures.yaml), offsets, the word check, rules loading, speed."""
 from __future__ import annotations
 
+import dataclasses
 import time
 from pathlib import Path
 
 import pytest
 import yaml
 
-from pipeline.figures import figure_rules, find_figures, parse_money
-from pipeline.model import Token
+from pipeline.figures import _FIGURE_FIELDS, figure_rules, find_figures, parse_money
+from pipeline.model import Figure, Token
 from pipeline.numbers import fold_width
 
 SPEC = yaml.safe_load((Path(__file__).parent / "specs" / "figures.yaml").read_text(encoding="utf-8"))["cases"]
@@ -135,3 +136,8 @@ def test_find_figures_with_real_tokens(text, expected):
     from pipeline.segment import tokenize
     got = [(f.text, f.value, f.kind) for f in find_figures(text, tokenize(text))]
     assert got == expected
+
+
+def test_figures_positional_figure_matches_the_model():
+    # _to_figure builds Figure positionally (speed): its field order must be the model's
+    assert tuple(f.name for f in dataclasses.fields(Figure))[: len(_FIGURE_FIELDS)] == _FIGURE_FIELDS
