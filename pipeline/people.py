@@ -49,7 +49,10 @@ NR_SPLIT_WEIGHT = 1.5  # a three-character name the segmenter cut into a name wo
 NOT_NAME_PART_TAGS = ("v", "p", "c", "u", "d", "r", "m", "q", "f", "x", "y", "e", "o", "zg")  # 李明|说, 王刚|和
 SURNAME_SHARE = 0.5
 PLACE_WEIGHT = -0.5  # a word the segmenter tags as a place or an organization
-LIST_LIFT_MIN = 1.5  # own evidence a candidate needs before a named list neighbour lifts it (印尼、海峡 stay out)  # the surname counts as half a given-name character
+LIST_LIFT_MIN = 1.5  # own evidence a candidate needs before a named list neighbour lifts it (印尼、海峡 stay out)
+LIST_NEIGHBOUR_MIN = ACCEPT - 1.0  # evidence that makes a candidate a named list neighbour (_resolve_lists)
+JOINT_CHARS = frozenset("".join(LIST_JOINTS))
+assert all(len(joint) == 1 for joint in LIST_JOINTS), "_hopeless reads list joints as one character"
 
 
 @dataclass(frozen=True)
@@ -293,6 +296,7 @@ class Evidence:
         self.places = {(tokens[i].start, tokens[i].end) for i in index.tagged("ns", "nt")}
         self._left: dict[int, dict[str, float]] = {}
         self.by_end = index.by_end
+        self.by_start = index.by_start
 
     def _skip_spaces_left(self, offset: int) -> int:
         text = self.text
@@ -360,6 +364,66 @@ class Evidence:
             else:
                 ev["right_cuts_word"] = -1.5
 
+    def hopeless(self, start: int, shapes: tuple[tuple[int, float], ...]) -> bool:
+        """True when no name shape at start can matter: each scores below LIST_NEIGHBOUR_MIN by an upper
+        bound read from cheap lookups, and none touches a list joint (、和与及/). Such a candidate is never
+        accepted (a lone candidate needs ACCEPT, list evidence needs a joint), never a named neighbour of
+        another, and joins no list."""
+        text, lex = self.text, self.lex
+        before = text[start - 1:start]
+        if before in JOINT_CHARS:
+            return False
+        # the left context (_read_left): a title 3 at most, an age 1.5, a boundary, separator or cue 0.5
+        title = self.title_end.get(self._skip_spaces_left(start) if before in SPACES_QUOTES else start)
+        if title is not None:
+            base = 1.5 if title.weak else 2.0 if title.kind == "untitled" else 3.0
+        else:
+            base = 1.5 if before == "的" else 0.5
+        if start not in self.by_start:
+            base -= 1.5
+        if text[start] in PREPOSITIONS:
+            base -= 1.5
+        base += 1e-6  # a margin for the order of float additions
+        quoted = before in QUOTES_OPEN
+        tok_i = self.by_start.get(start)
+        tok = self.index.tokens[tok_i] if tok_i is not None else None
+        for length, likelihood in shapes:
+            end = start + length
+            nxt = text[end:end + 1]
+            if nxt in JOINT_CHARS:
+                return False
+            bound = base + likelihood
+            # the first right-context rule that can fire: bracket / honorific 3, title 2, cue 1.5, boundary 0.5
+            cue = nxt in lex.cues_after.by_first
+            if nxt and nxt in "）)（( \u3000" or nxt in lex.honorific_after.by_first:
+                bound += 3.0
+            elif end in self.title_start:
+                bound += 2.0
+            elif cue:
+                bound += 1.5
+            elif not nxt or nxt in RIGHT_BOUNDARY:
+                bound += 0.5
+            if end not in self.by_end:
+                if length == 3 and cue:
+                    bound += 1.0  # name_then_cue
+                elif tok is not None and not (tok.end == end + 1 and tok.pos.startswith("nr")):
+                    bound -= 1.5  # right_cuts_word: no glued nr token can excuse it
+            if (start, end) in self.nr:
+                bound += 2.0
+            elif (start, end) in self.places:
+                bound -= 0.5
+            elif length == 3:
+                bound += 1.5
+            elif start in self.nr_starts:
+                bound += 0.5
+            if length == 3:
+                bound += 0.2
+            if quoted and nxt in QUOTES_CLOSE:
+                bound += 1.0
+            if bound >= LIST_NEIGHBOUR_MIN:
+                return False
+        return True
+
     def _split_name(self, start: int, end: int) -> bool:
         """A native name cut in two words, the first tagged as a name (the surname, or the surname and
         a character), the second a content word (邹/nr 春雨/n, 姚连/nr 宽/a; not 李明/nr 说/v)."""
@@ -399,16 +463,17 @@ class Evidence:
         return Candidate(start, end, name, evidence)
 
 
-def _best_at(ev: Evidence, start: int) -> Candidate | None:
-    """The best-scoring name shape starting at start (at most one shape per length 2, 3, 4)."""
+@lru_cache(maxsize=1 << 16)
+def _name_shapes(window: str) -> tuple[tuple[int, float], ...]:
+    """(length, given_name_likelihood) of each name shape opening window (four characters), shortest first."""
+    return tuple((length, given_name_likelihood(window[:length])) for length in (2, 3, 4)
+                 if len(window) >= length and _is_name_shape(window[:length]))
+
+
+def _best_at(ev: Evidence, start: int, shapes: tuple[tuple[int, float], ...]) -> Candidate | None:
+    """The best-scoring name shape starting at start (shapes: from _name_shapes)."""
     best, best_score = None, 0.0
-    text = ev.text
-    for length in (2, 3, 4):
-        name = text[start:start + length]
-        if len(name) < length:
-            break
-        if not _is_name_shape(name):
-            continue
+    for length, _ in shapes:
         cand = ev.score(start, start + length)
         score = sum(cand.evidence.values())
         if best is None or score > best_score:
@@ -417,31 +482,70 @@ def _best_at(ev: Evidence, start: int) -> Candidate | None:
 
 
 def find_candidates(text: str, index: TokenIndex, titles: list[TitleSpan]) -> list[Candidate]:
+    """One candidate per start (the best name shape there), foreign names after titles, transliterations.
+
+    Scores are read only where they can matter: a run of overlapping starts whose shapes can neither
+    be accepted nor touch a list (see _hopeless) is dropped before its context is read.
+    """
     ev = Evidence(text, index, titles)
+    lex, n = ev.lex, len(text)
     by_start = index.by_start
-    starts = {p for p in map(re.Match.start, ev.lex.surname_start.finditer(text)) if p in by_start}
+    starts = {p for p in map(re.Match.start, lex.surname_start.finditer(text)) if p in by_start}
     for t in titles:
         s = t.end
-        while s < len(text) and text[s] in SPACES:
+        while s < n and text[s] in SPACES:
             s += 1
         starts.add(s)
-    cands = []
     title_end = ev.title_end
+    runs: list[tuple[int, int, bool, object]] = []  # (start, furthest end, hopeless, candidate or shape lengths)
     for s in sorted(starts):
-        if s >= len(text):
+        if s >= n:
             continue
         after_title = s in title_end or (text[s - 1:s] in SPACES_QUOTES and ev._skip_spaces_left(s) in title_end)
         end = foreign_name_at(text, s, index) if after_title else None
         if end is not None:
             cand = ev.score(s, end)
             cand.evidence["foreign"] = 1.0
-            cands.append(cand)
+            runs.append((s, end, False, cand))
             continue
-        cand = _best_at(ev, s)
+        shapes = _name_shapes(text[s:s + 4])
+        if shapes:
+            runs.append((s, s + shapes[-1][0], ev.hopeless(s, shapes), shapes))
+    translit = _transliterations(text, index, ev)
+    keep = _kept_runs(runs, translit)
+    cands = []
+    for (s, _, _, found), kept in zip(runs, keep):
+        if not kept:
+            continue
+        if isinstance(found, Candidate):
+            cands.append(found)
+            continue
+        cand = _best_at(ev, s, found)
         if cand is not None:
             cands.append(cand)
-    cands.extend(_transliterations(text, index, ev))
+    cands.extend(translit)
     return _resolve_lists(text, _non_overlapping(cands))
+
+
+def _kept_runs(runs: list[tuple[int, int, bool, object]], translit: list[Candidate]) -> list[bool]:
+    """Which starts to score: all of a group of overlapping spans (transliterations included) unless
+    every start in the group is hopeless. A dropped group blocks nothing outside itself."""
+    spans = sorted([(s, e, hopeless, i) for i, (s, e, hopeless, _) in enumerate(runs)]
+                   + [(c.start, c.end, False, -1) for c in translit])
+    keep = [True] * len(runs)
+    group: list[int] = []
+    all_hopeless, group_end = True, -1
+    for s, e, hopeless, i in spans + [(1 << 62, 1 << 62, False, -1)]:
+        if s >= group_end:
+            if all_hopeless:
+                for j in group:
+                    keep[j] = False
+            group, all_hopeless, group_end = [], True, e
+        group_end = max(group_end, e)
+        all_hopeless = all_hopeless and hopeless
+        if i >= 0:
+            group.append(i)
+    return keep
 
 
 def _transliterations(text: str, index: TokenIndex, ev: Evidence) -> list[Candidate]:
