@@ -55,8 +55,14 @@ SAME_YEAR_BIAS_DAYS = 150
 READINGS = ("news", "future", "reference")
 SENTENCE_WINDOW = 200
 TWO_DIGIT_YEAR_AHEAD = 10  # 24年 in 2021 is 2024; 33年 is 1933
-_PATTERN_ORDER = ("calendar", "range_day", "numeric", "event_md", "year_range", "month_range", "decade", "century", "quarter",
+_PATTERN_ORDER = ("calendar", "calendar_anchored", "calendar_written_year", "range_day", "numeric", "event_md",
+                  "year_range", "month_range", "decade", "century", "quarter",
                   "week", "ordinal", "relative_day", "festival", "same_period")
+
+
+# Patterns that are parts of the calendar pattern kept apart so that their first characters
+# (至, 次, 当, 两, 阴 ...) do not make the scanner try the whole calendar pattern at every one of them.
+_CALENDAR_PATTERNS = ("range_day", "calendar_anchored", "calendar_written_year")
 
 
 @dataclass
@@ -73,7 +79,9 @@ class Match:
 class Rules:
     patterns: dict  # name -> compiled regex
     relative_years: dict
+    relative_years_previous: dict
     relative_months: dict
+    quarter_parts: dict
     relative_days: dict
     relative_days_clause_start: frozenset
     relative_weeks: dict
@@ -103,11 +111,14 @@ def load_rules() -> Rules:
     fragments = dict(spec["fragments"])
     tables = {
         "rel_year": spec["relative_years"],
-        "rel_month": spec["relative_months"],
+        "prev_year": spec["relative_years_previous"],
+        "rel_month": [w for w, v in spec["relative_months"].items() if v != "previous"],
+        "prev_month": [w for w, v in spec["relative_months"].items() if v == "previous"],
         "rel_day": spec["relative_days"],
         "rel_week": spec["relative_weeks"],
         "rel_quarter": spec["relative_quarters"],
         "part_suffix": spec["part_suffixes"],
+        "quarter_part": spec["quarter_parts"],
         "weekday": spec["weekdays"],
         "period_suffix": spec["period_suffixes"],
         "festival_name": spec["festivals"],
@@ -140,7 +151,9 @@ def load_rules() -> Rules:
     return Rules(
         patterns={name: _Scanner.compile(expanded[name], name) for name in _PATTERN_ORDER},
         relative_years=spec["relative_years"],
+        relative_years_previous=spec["relative_years_previous"],
         relative_months=spec["relative_months"],
+        quarter_parts=spec["quarter_parts"],
         relative_days=spec["relative_days"],
         relative_days_clause_start=frozenset(spec["relative_days_clause_start"]),
         relative_weeks=spec["relative_weeks"],
@@ -331,6 +344,12 @@ def cn_number(text: str) -> int | None:
     return None
 
 
+def _thousands_year(text: str) -> int:
+    """两千零四 -> 2004, 两千 -> 2000, 一千九百九十八 -> 1998, 二千一十 -> 2010."""
+    base, rest = (1900, text[4:]) if text.startswith("一千九百") else (2000, text[2:])
+    return base + (cn_number(rest.removeprefix("零")) or 0 if rest else 0)
+
+
 def cn_year(text: str) -> int:
     """二〇二一 -> 2021 (digit by digit)."""
     return int("".join(str(_CN_DIGITS[c]) for c in text))
@@ -358,8 +377,16 @@ def _candidates(text: str, rules: Rules) -> list[Match]:
     for name, scanner in rules.patterns.items():
         for start, end, m in scanner.finditer(text):
             parts = {k: v for k, v in m.groupdict().items() if v is not None and k != "_span"}
+            if "prev_month" in parts:  # 当月 in an ordinal (当月第三周)
+                parts["rel_month"] = parts.pop("prev_month")
+            if "year_k" in parts:  # 两千零四年: read here, so every later step sees a plain year
+                parts["year"] = str(_thousands_year(parts.pop("year_k")))
+            qpart = parts.get("qpart")
+            if qpart and text[m.end("qpart"):m.end("qpart") + 1] in rules.suffix_not_before:
+                end = m.start("qpart")  # 一季度末期? 末 starts another word
+                del parts["qpart"]
             if "bday" in parts:
-                parts["day"], parts["day_mark"] = parts.pop("bday"), "日"
+                parts["day"], parts["day_mark"] = parts.pop("bday"), parts.pop("bday_mark")
             elif "day_bare" in parts:
                 parts["day"], parts["day_mark"] = parts.pop("day_bare"), ""
             suffix = parts.get("psuf")
@@ -368,7 +395,10 @@ def _candidates(text: str, rules: Rules) -> list[Match]:
                 parts = {k: v for k, v in parts.items() if k not in ("psuf", "since")}
             if end == start:
                 continue
-            match = Match(start, end, "date.calendar" if name == "range_day" else f"date.{name}", parts)
+            rule = "date.calendar" if name in _CALENDAR_PATTERNS else f"date.{name}"
+            if "dr_y1" in parts:  # the dotted alternative of year_range
+                rule = "date.dotted_range"
+            match = Match(start, end, rule, parts)
             if _acceptable(match, text, rules):
                 found.append(match)
     return found
@@ -387,9 +417,13 @@ def _acceptable(match: Match, text: str, rules: Rules) -> bool:
         before = text[max(0, match.start - 1):match.start]
         after = text[match.end:match.end + 4]
         quoted = before in "“\"「'‘" and before != "" and after[:1] in "”\"」'’"
-        return quoted or after.startswith(rules.event_nouns)
+        return quoted or after.startswith(rules.event_nouns) or _alone(match, text)
     if rule == "date.festival":
         return _festival_ok(match, text, rules)
+    if rule == "date.year_range" and "yr_mark" not in p:
+        return text[max(0, match.start - 1):match.start] == "从"  # 从2016到2018; 2016-2018 alone may be a score
+    if rule == "date.dotted_range":
+        return int(p["dr_y1"]) <= int(p["dr_y2"])
     if rule == "date.relative_day" and p["rday"] in rules.relative_days_clause_start:
         return not _HAN.match(text, max(0, match.start - 1)) or match.start == 0
     if rule == "date.numeric":
@@ -401,26 +435,31 @@ def _acceptable(match: Match, text: str, rules: Rules) -> bool:
 
 def _calendar_ok(match: Match, text: str, rules: Rules) -> bool:
     p = match.parts
-    has_year = any(k in p for k in ("rel_year", "year", "year_cn", "year2", "year2_cn"))
-    has_month = any(k in p for k in ("rel_month", "month", "month_cn", "lunar_month"))
+    has_year = any(k in p for k in _YEAR_KEYS)
+    has_month = any(k in p for k in _MONTH_KEYS)
     has_day = any(k in p for k in ("day", "day_cn", "lunar_day"))
     cn2 = p.get("year2_cn")
     if cn2 and cn2[0] not in "零〇" and cn_year(cn2[1]) == cn_year(cn2[0]) + 1:
         return False  # 三四年: three or four years, not 1934
-    if "lunar_month" in p and "lunar" not in p and p["lunar_month"] not in _LUNAR_MONTHS:
+    if "lunar_month" in p and not _is_lunar(p) and p["lunar_month"] not in _LUNAR_MONTHS:
         return False  # 二月 without 农历 is read by month_cn
     after_connector = text[max(0, match.start - 1):match.start] in ("至", "到", "-", "~")
     if has_day and not has_month:
         # a bare day needs digits and 日 (21日); 号 and Chinese days need a month,
         # except as the end of a range (一月十日到十二日)
         if has_year or not (("day" in p and p.get("day_mark") == "日")
-                            or (after_connector and p.get("day_cn_mark") in ("日", "号"))):
+                            or (after_connector and p.get("day_cn_mark") in ("日", "号"))
+                            or ("day" in p and p.get("day_mark") and (_listed_day(match, text) or _alone(match, text)))):
             return False
     if "day_cn" in p and "day_cn_mark" not in p and not has_month:
         return False
     if "lunar_day" in p and not has_month:
         return False
     suffix = p.get("psuf")
+    if suffix is not None and rules.period_suffixes.get(suffix, {}).get("needs_year") and not has_year:
+        return False  # 首月 alone is a product's first month, 2005年首月 a date
+    if "qpart" in p and not (suffix and "季度" in suffix):
+        return False  # 初/末 after a quarter only
     if suffix is not None:
         level = _suffix_level(suffix, p, rules)
         if level is None:
@@ -440,8 +479,21 @@ def _calendar_ok(match: Match, text: str, rules: Rules) -> bool:
 
 
 _HAN = re.compile("[\u4e00-\u9fff]")
-_YEAR_KEYS = ("rel_year", "year", "year_cn", "year2", "year2_cn")
+_YEAR_KEYS = ("rel_year", "prev_year", "year", "year_cn", "year2", "year2_cn")
 _MONTH_KEYS = ("rel_month", "month", "month_cn", "lunar_month")
+
+
+_LISTED_DAY = re.compile(r"[日号][，、,][ ]?$")
+
+
+def _listed_day(match: Match, text: str) -> bool:
+    """11号 in 9月10号，11号: a day right after another day and a list comma takes its month."""
+    return bool(_LISTED_DAY.search(text, max(0, match.start - 3), match.start))
+
+
+def _is_lunar(p: dict) -> bool:
+    """农历/阴历 before or after the year, or a lunar day (初N)."""
+    return any(k in p for k in ("lunar", "lunar_before", "lunar_day"))
 _ORDINAL_KEYS = ("ord", "ord_unit", "ord_wday", "last_unit", "last_wday")
 
 
@@ -464,9 +516,9 @@ def _suffix_level(suffix: str, parts: dict, rules: Rules) -> str | None:
     if entry is None:
         return None
     if entry["level"] == "after":
-        if any(k in parts for k in ("rel_month", "month", "month_cn", "lunar_month")):
+        if any(k in parts for k in _MONTH_KEYS):
             return "month"
-        if any(k in parts for k in ("rel_year", "year", "year_cn", "year2", "year2_cn")):
+        if any(k in parts for k in _YEAR_KEYS):
             return "year"
         return None
     return entry["level"]
@@ -482,7 +534,7 @@ def _numeric_ok(p: dict) -> bool:
 
 
 def _numeric_ymd(p: dict) -> tuple[int, int, int]:
-    for y, m, d in (("ny", "nm", "nd"), ("sy", "sm", "sd"), ("cy", "cm", "cd")):
+    for y, m, d in (("ny", "nm", "nd"), ("dy", "dm", "dd"), ("sy", "sm", "sd"), ("cy", "cm", "cd")):
         if y in p:
             return int(p[y]), int(p[m]), int(p[d])
     raise KeyError("numeric date without parts")
@@ -498,8 +550,12 @@ def _festival_ok(match: Match, text: str, rules: Rules) -> bool:
         return True
     has_context = ("fyear" in p or "frel" in p or "lq" in p or "fsuf" in p
                    or after.startswith(rules.festival_context_after))
-    alone = not text[:match.start].strip() and not text[match.end:].strip()
-    return has_context or alone
+    return has_context or _alone(match, text)
+
+
+def _alone(match: Match, text: str) -> bool:
+    """The match is the whole input (a parse_date call, a line of its own)."""
+    return not text[:match.start].strip() and not text[match.end:].strip()
 
 
 def _select(matches: list[Match], text: str, rules: Rules) -> list[Match]:
@@ -526,7 +582,7 @@ def _select(matches: list[Match], text: str, rules: Rules) -> list[Match]:
     return sorted(chosen, key=lambda m: m.start)
 
 
-_RANGE_BETWEEN = re.compile(r"[ \u3000]?(?:至|到|——|--|-|–|—|~|－|～|一直到)[ \u3000]?")
+_RANGE_BETWEEN = re.compile(r"[ \u3000]?起?(?:至|到|——|--|-|–|—|~|－|～|一直到)[ \u3000]?")
 
 
 def _range_end(match: Match) -> bool:
@@ -583,6 +639,8 @@ class Context:
     rules: Rules
     last_day: date | None = None  # the last day-granularity date named (for 当天, 次日)
     last_period: tuple[date, date] | None = None  # the last period named (for 去年同期)
+    last_month: tuple[int, int] | None = None  # (year, month) of the last date named (for 当月)
+    last_year: int | None = None  # the year of the last date named (for 次年, 这一年)
     sentence_year: tuple[int, int] | None = None  # (sentence start, year) of an explicit year
     sentence_year_applies: bool = False  # the current match shares that sentence
     sentence_ends: list[int] = field(default_factory=list)
@@ -652,10 +710,24 @@ def _year_of(match: Match, parts: dict, ctx: Context) -> tuple[int | None, bool,
         if ref.value is None:
             return None, False, "no reference date"
         return ref.value.year + ctx.rules.relative_years[parts["rel_year"]], False, None
+    if "prev_year" in parts:
+        return _previous_year(parts["prev_year"], ctx)
     year = _reference_year(match, ctx)
     if year is None:
         return None, False, "no year known"
     return year, False, None
+
+
+def _previous_year(word: str, ctx: Context) -> tuple[int | None, bool, str | None]:
+    """次年 / 这一年: the year of the last date named, moved by the word's offset. In the news
+    reading only the text can fix it; a caller parsing a request (future, reference readings)
+    falls back to the reference year."""
+    offset = ctx.rules.relative_years_previous[word]
+    if ctx.last_year is not None:
+        return ctx.last_year + offset, False, None
+    if ctx.reading != "news" and ctx.reference.value is not None:
+        return ctx.reference.value.year + offset, False, None
+    return None, False, "no earlier year in the text to anchor to"
 
 
 def _two_digit_year(short: int, ref: ReferenceDate) -> int:
@@ -668,8 +740,11 @@ def _month_of(parts: dict, year: int, ctx: Context) -> tuple[int, int] | None:
     """(year, month) named by the parts, None when no month; rel_month shifts from the reference."""
     if "rel_month" in parts:
         ref = ctx.reference.value
+        offset = ctx.rules.relative_months[parts["rel_month"]]
+        if offset == "previous":  # 当月: the month of the last date named, else the reference's
+            return ctx.last_month or (ref.year, ref.month)
         year = year if "rel_year" in parts else ref.year  # 去年本月: this month of last year
-        return _shift_months(year, ref.month, ctx.rules.relative_months[parts["rel_month"]])
+        return _shift_months(year, ref.month, offset)
     if "month" in parts:
         return year, int(parts["month"])
     if "month_cn" in parts:
@@ -680,8 +755,8 @@ def _month_of(parts: dict, year: int, ctx: Context) -> tuple[int, int] | None:
 def _resolve_calendar(match: Match, ctx: Context) -> Value:
     p = match.parts
     ref = ctx.reference
-    lunar = "lunar" in p or "lunar_month" in p or "lunar_day" in p
-    has_month = any(k in p for k in ("rel_month", "month", "month_cn", "lunar_month"))
+    lunar = _is_lunar(p) or "lunar_month" in p
+    has_month = any(k in p for k in _MONTH_KEYS)
     has_day = any(k in p for k in ("day", "day_cn", "lunar_day"))
     year, explicit, reason = _year_of(match, p, ctx)
     kind = "relative" if ("rel_year" in p or "rel_month" in p) else "absolute"
@@ -694,7 +769,9 @@ def _resolve_calendar(match: Match, ctx: Context) -> Value:
     ym = _month_of(p, year, ctx) if has_month else None
     ym_written = ym is not None
     suffix = p.get("psuf")
-    if ym is None and has_day:
+    if ym is None and has_day and ctx.last_day is not None and _listed_day(match, ctx.text):
+        ym = (ctx.last_day.year, ctx.last_day.month)  # 9月10号，11号: the listed day's month
+    elif ym is None and has_day:
         # bare day: the reference month (or the last month when the day is later than today)
         if ref.value is None or ref.granularity != "day":
             if ctx.last_day is None:
@@ -785,8 +862,18 @@ def _year_level(match: Match, year: int, suffix: str | None, kind: str, explicit
     else:
         entry = _suffix_entry(suffix, "year", ctx.rules)
         (m1, d1), (m2, d2) = entry["from"], entry["to"]
-        value = Value(_day_in_month(year, m1, d1), _day_in_month(year, m2, d2), "period", kind)
+        value = _quarter_part(Value(_day_in_month(year, m1, d1), _day_in_month(year, m2, d2), "period", kind),
+                              p.get("qpart"), ctx.rules)
     return _with_since(value, match, ctx)
+
+
+def _quarter_part(value: Value, part: str | None, rules: Rules) -> Value:
+    """一季度末: the quarter's last month; 四季度初: its first (rules/dates.yaml quarter_parts)."""
+    if part is None or value.start is None:
+        return value
+    if rules.quarter_parts[part] == "first":
+        return Value(value.start, _month_end(value.start.year, value.start.month), "month", value.kind)
+    return Value(date(value.end.year, value.end.month, 1), value.end, "month", value.kind)
 
 
 def _with_since(value: Value, match: Match, ctx: Context) -> Value:
@@ -810,8 +897,12 @@ def _resolve_lunar(match: Match, year: int, explicit: bool, ctx: Context) -> Val
     else:
         return _unresolved("day", "lunar date without a month")
     day_text = p.get("lunar_day") or p.get("day_cn") or p.get("day")
-    if day_text is None:
-        return _unresolved("month", "lunar month without a day")
+    if day_text is None:  # 阴历六月: the lunar month, first day to last
+        first = _lunar_to_solar(year, month, 1) if explicit else _nearest(lambda y: _lunar_to_solar(y, month, 1), year, ctx)
+        if first is None:
+            return _unresolved("month", "no such lunar month")
+        lunar_year = LunarDate.from_solar_date(first.year, first.month, first.day).year
+        return Value(first, _lunar_to_solar(lunar_year, month, 30), "month", "festival")
     day = cn_number(day_text)
     if explicit:
         solar = _lunar_to_solar(year, month, day)
@@ -1076,7 +1167,7 @@ def _resolve_span(match: Match, ctx: Context) -> Value:
     second_match: Match = match.extra["second"]
     parts = dict(second_match.parts)
     p1 = match.extra["first"].parts
-    if not any(k in parts for k in ("year", "year_cn", "year2", "year2_cn", "rel_year")) and second_match.rule == "date.calendar":
+    if not any(k in parts for k in _YEAR_KEYS) and second_match.rule == "date.calendar":
         parts["year"] = str(first.start.year)
         if not any(k in parts for k in ("month", "month_cn", "rel_month")) and "day" in parts or "day_cn" in parts:
             if not any(k in parts for k in ("month", "month_cn", "rel_month")):
@@ -1106,6 +1197,10 @@ def _resolve(match: Match, ctx: Context) -> Value:
     if rule == "date.year_range":
         y1, y2 = int(p["y1"]), int(p["y2"])
         return Value(date(y1, 1, 1), date(y2, 12, 31), "period", "span")
+    if rule == "date.dotted_range":
+        y1, m1, y2 = int(p["dr_y1"]), int(p["dr_m1"]), int(p["dr_y2"])
+        end = _month_end(y2, int(p["dr_m2"])) if "dr_m2" in p else date(y2, 12, 31)
+        return Value(date(y1, m1, 1), end, "period", "span")
     if rule == "date.month_range":
         if "mr_year" in p:
             year = int(p["mr_year"])
@@ -1179,7 +1274,8 @@ def _resolve_quarter(p: dict, ctx: Context) -> Value:
     year, month = _shift_months(ref.value.year, (ref.value.month - 1) // 3 * 3 + 1,
                                 3 * ctx.rules.relative_quarters[p["rel_quarter"]])
     end_year, end_month = _shift_months(year, month, 2)
-    return Value(date(year, month, 1), _month_end(end_year, end_month), "period", "relative")
+    value = Value(date(year, month, 1), _month_end(end_year, end_month), "period", "relative")
+    return _quarter_part(value, p.get("qpart"), ctx.rules)
 
 
 def _resolve_same_period(match: Match, ctx: Context) -> Value:
@@ -1204,7 +1300,7 @@ def _resolve_same_period(match: Match, ctx: Context) -> Value:
 def _rule_id(match: Match) -> str:
     p = match.parts
     if match.rule == "date.calendar":
-        if "lunar" in p or "lunar_month" in p or "lunar_day" in p:
+        if _is_lunar(p) or "lunar_month" in p:
             return "date.festival.lunar"
         if "psuf" in p:
             return "date.period"
@@ -1264,6 +1360,9 @@ def _is_dateline(text: str, match: Match) -> bool:
 def _remember(match: Match, value: Value, ctx: Context) -> None:
     if value.start is None:
         return
+    ctx.last_year = value.start.year
+    if value.granularity in ("day", "month"):
+        ctx.last_month = (value.start.year, value.start.month)
     if value.granularity == "day" and match.rule != "date.span":
         ctx.last_day = value.start
     if value.granularity in ("period", "month") and match.rule != "date.same_period" and value.end:
