@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from .model import Figure, Token
 from .numbers import NumberSpan, find_numbers, fold_width, parse_number
-from .rules import RulesError, alternation, load_words, load_yaml
+from .rules import RulesError, alternation, load_words, load_yaml, trie_alternation
 
 log = logging.getLogger(__name__)
 
@@ -203,7 +203,7 @@ def figure_rules() -> FigureRules:
         subject_cut=re.compile(alternation(_words(spec, "subject_cut", src))),
         subject_cut_words=frozenset(_words(spec, "subject_cut", src)),
         subject_pos=frozenset(_words(spec, "subject_pos", src)),
-        stoplist=re.compile(alternation(stop)),
+        stoplist=re.compile(trie_alternation(stop)),
         money_measure_words=measure_words,
         dollar_words=frozenset(_words(uspec, "money_context_dollar", usrc)),
         vague_kinds=vague,
@@ -626,7 +626,7 @@ def find_figures(text: str, tokens: list[Token] | None = None) -> list[Figure]:
             continue
         drafts.append(draft)
         taken = draft.end
-    if rules.fixed is not None:
+    if rules.fixed is not None and any(word in view for word in rules.fixed_values):
         drafts = _with_fixed(view, drafts, rules, stop_starts, stop_ends)
     drafts = _drop_articles(view, _shared_units(view, _joined(view, drafts, rules)))
     return [_to_figure(text, view, d, rules, words) for d in drafts]

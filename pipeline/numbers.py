@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 import cn2an
 
-from .rules import RulesError, alternation, expand_fragments, load_words, load_yaml
+from .rules import RulesError, alternation, expand_fragments, load_words, load_yaml, trie_alternation
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +96,7 @@ def compiled() -> _Compiled:
         counted_first=frozenset(str(word)[0] for word in in_text),
         fragments=fragments,
         numeral=numeral,
-        stopwords=re.compile(alternation(stop)) if stop else None,
+        stopwords=re.compile(trie_alternation(stop)) if stop else None,
     )
 
 
