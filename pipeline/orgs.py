@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Callable
 from functools import lru_cache
 
-import ahocorasick
+import numpy as np
 
 from .model import Document, Mention, Organization, Token
 from .rules import RulesError, load_words, load_yaml
@@ -47,10 +47,11 @@ class OrgSpan:
 
 @dataclass(frozen=True)
 class OrgLexicon:
-    suffixes: ahocorasick.Automaton
+    suffixes: frozenset[str]
     names: re.Pattern  # known and learned names, leftmost-longest (see trie_regex)
     known_names: frozenset[str]  # the hand-kept ones (rules/orgs_names.txt)
-    places: re.Pattern
+    places: frozenset[str]
+    gazetteer: Gazetteer  # suffixes, places and names (gazetteer_lists), found in one pass
     extension_stops: frozenset[str]
     not_orgs: frozenset[str]
     prefixes: frozenset[str]  # 市, 县, 某市: a level word written before an organization is part of it
@@ -104,14 +105,16 @@ def _learned_kinds() -> dict[str, str]:
     return kinds
 
 
-def _automaton(words, source: str) -> ahocorasick.Automaton:
-    auto = ahocorasick.Automaton()
-    for word in words:
-        auto.add_word(word, word)
-    if not len(auto):
-        raise RulesError(f"rules file {source} holds no entries")
-    auto.make_automaton()
-    return auto
+def gazetteer_lists() -> dict[str, tuple[str, ...]]:
+    """The word lists organizations and places are found with, by name: org_suffixes
+    (rules/orgs_suffixes.txt), places (rules/places.txt) and org_names (rules/orgs_names.txt and the
+    learned names); validated. People's titles join them in people.lexicon's one pass."""
+    lists = {"org_suffixes": load_words("orgs_suffixes.txt"), "places": load_words("places.txt"),
+             "org_names": load_words("orgs_names.txt") + tuple(_learned_kinds())}
+    for name, words in lists.items():
+        if not words:
+            raise RulesError(f"rules: the {name} list holds no entries")
+    return lists
 
 
 @lru_cache(maxsize=1)
@@ -121,11 +124,13 @@ def lexicon() -> OrgLexicon:
         if not isinstance(stop.get(key), list):
             raise RulesError(f"rules/orgs_stop.yaml: {key!r} must be a list of words")
     learned = _learned_kinds()
+    lists = gazetteer_lists()
     return OrgLexicon(
-        suffixes=_automaton(load_words("orgs_suffixes.txt"), "orgs_suffixes.txt"),
-        names=trie_regex(load_words("orgs_names.txt") + tuple(learned), "orgs_names.txt"),
+        suffixes=frozenset(lists["org_suffixes"]),
+        names=trie_regex(lists["org_names"], "orgs_names.txt"),
         known_names=frozenset(load_words("orgs_names.txt")),
-        places=trie_regex(load_words("places.txt"), "places.txt"),
+        places=frozenset(lists["places"]),
+        gazetteer=Gazetteer(lists),
         extension_stops=frozenset(stop["extension_stops"]),
         not_orgs=frozenset(stop["not_orgs"]),
         prefixes=frozenset(stop["prefixes"]),
@@ -176,9 +181,65 @@ def trie_regex(words, source: str) -> re.Pattern:
     return re.compile(pattern(trie))
 
 
-def _longest_matches(words: re.Pattern, text: str) -> list[tuple[int, int, str]]:
-    """Non-overlapping matches, leftmost-longest."""
-    return [(m.start(), m.end(), m.group()) for m in words.finditer(text)]
+class Gazetteer:
+    """Every occurrence of the words of several named lists, found in one pass over a text.
+
+    Python reads only the offsets where two characters open some word (or one character is a whole
+    word); numpy finds those offsets from a table of the words' first two characters.
+    """
+
+    def __init__(self, lists: dict[str, tuple[str, ...]]):
+        self.names = tuple(lists)
+        self.masks: dict[str, int] = {}  # word -> bit set of the lists holding it
+        for bit, words in enumerate(lists.values()):
+            for word in words:
+                self.masks[word] = self.masks.get(word, 0) | 1 << bit
+        chars = sorted({ch for word in self.masks for ch in word[:2]})
+        self._code = np.zeros(0x110000, np.uint16)  # character -> 1 + its index in chars, else 0
+        self._code[[ord(ch) for ch in chars]] = np.arange(1, len(chars) + 1)
+        self._size = size = len(chars) + 1
+        self._pair = np.zeros(size * size, bool)  # codes of two characters opening a longer word
+        self._single = np.zeros(size, bool)  # code of a one-character word
+        lengths: dict[str, set[int]] = {}
+        for word in self.masks:
+            codes = [int(self._code[ord(ch)]) for ch in word[:2]]
+            if len(word) == 1:
+                self._single[codes[0]] = True
+            else:
+                self._pair[codes[0] * size + codes[1]] = True
+            lengths.setdefault(word[:2], set()).add(len(word))
+        self._lengths = {head: tuple(sorted(ns, reverse=True)) for head, ns in lengths.items()}
+
+    def find(self, text: str) -> dict[str, list[tuple[int, int, str]]]:
+        """List name -> (start, end, word) of each occurrence, by start, the longest first at a start."""
+        found: dict[str, list[tuple[int, int, str]]] = {name: [] for name in self.names}
+        if not text:
+            return found
+        codes = self._code[np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)]
+        opens = self._single[codes]
+        opens[:-1] |= self._pair[codes[:-1].astype(np.intp) * self._size + codes[1:]]
+        lengths, masks, names, n = self._lengths, self.masks, self.names, len(text)
+        for start in np.flatnonzero(opens).tolist():
+            for head in (text[start:start + 2], text[start]) if start + 1 < n else (text[start],):
+                for size in lengths.get(head, ()):
+                    word = text[start:start + size]
+                    mask = masks.get(word) if start + size <= n else None
+                    if mask is None:
+                        continue
+                    for bit, name in enumerate(names):
+                        if mask >> bit & 1:
+                            found[name].append((start, start + size, word))
+        return found
+
+
+def leftmost_longest(hits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Non-overlapping matches, leftmost-longest, from every occurrence (Gazetteer.find order)."""
+    out, pos = [], 0
+    for hit in hits:
+        if hit[0] >= pos:
+            out.append(hit)
+            pos = hit[1]
+    return out
 
 
 class TokenIndex:
@@ -259,10 +320,12 @@ def _grow_admin(text: str, end: int) -> int:
     return end + len(suffix) if suffix is not None else end
 
 
-def find_places(text: str, index: TokenIndex) -> list[OrgSpan]:
+def find_places(text: str, index: TokenIndex, found: dict[str, list] | None = None) -> list[OrgSpan]:
+    """found: lexicon().gazetteer.find(text), or a wider Gazetteer's finds holding its lists."""
     lex = lexicon()
+    found = found or lex.gazetteer.find(text)
     spans: list[OrgSpan] = []
-    for start, end, _ in _longest_matches(lex.places, text):
+    for start, end, _ in leftmost_longest(found["places"]):
         if start not in index.by_start:
             continue
         grown = _grow_admin(text, end)
@@ -304,16 +367,18 @@ def first_disjoint(ranked: list, bounds: Callable) -> list:
     return out
 
 
-def find_orgs(text: str, index: TokenIndex, places: list[OrgSpan]) -> list[OrgSpan]:
+def find_orgs(text: str, index: TokenIndex, places: list[OrgSpan], found: dict[str, list] | None = None) -> list[OrgSpan]:
+    """found: as for find_places."""
     lex = lexicon()
+    found = found or lex.gazetteer.find(text)
     place_at_end = {p.end: p for p in places}
     spans: list[OrgSpan] = []
-    for start, end, word in _longest_matches(lex.names, text):
+    for start, end, word in leftmost_longest(found["org_names"]):
         if index.is_start(start) and index.is_end(end):
             rule = "org.gazetteer" if word in lex.known_names else "org.learned"
             start = _with_prefix(text, index, _through_places(start, place_at_end), lex)
             spans.append(OrgSpan(start, end, text[start:end], "organization", rule))
-    for _, end, suffix in _suffix_hits(lex, text, index):
+    for _, end, suffix in _suffix_hits(found["org_suffixes"], index):
         tok_i = index.by_end[end]
         word = index.tokens[tok_i].word
         if word in lex.not_orgs and len(word) > len(suffix):
@@ -335,11 +400,10 @@ def find_orgs(text: str, index: TokenIndex, places: list[OrgSpan]) -> list[OrgSp
     return _drop_nested(spans)
 
 
-def _suffix_hits(lex: OrgLexicon, text: str, index: TokenIndex):
+def _suffix_hits(hits: list[tuple[int, int, str]], index: TokenIndex):
     """Suffix matches that end a token; the longest suffix per end offset."""
     best: dict[int, tuple[int, int, str]] = {}
-    for last, suffix in lex.suffixes.iter(text):
-        end = last + 1
+    for _, end, suffix in hits:
         if not index.is_end(end):
             continue
         tok = index.tokens[index.by_end[end]]
@@ -436,12 +500,14 @@ def _expand_abbreviations(text: str, index: TokenIndex, spans: list[OrgSpan]) ->
     return spans + extra
 
 
-def recognize_orgs(doc: Document, index: TokenIndex | None = None) -> Document:
-    """Organizations and locations of doc; index is the token index of doc.tokens when the caller has one."""
+def recognize_orgs(doc: Document, index: TokenIndex | None = None, found: dict[str, list] | None = None) -> Document:
+    """Organizations and locations of doc; index is the token index of doc.tokens and found the
+    gazetteer finds in doc.match_text (see find_places) when the caller has them."""
     index = index or TokenIndex(doc.tokens)
     text = doc.match_text
-    places = find_places(text, index)
-    orgs = _expand_abbreviations(text, index, find_orgs(text, index, places))
+    found = found or lexicon().gazetteer.find(text)
+    places = find_places(text, index, found)
+    orgs = _expand_abbreviations(text, index, find_orgs(text, index, places, found))
     names = resolve_names(orgs, places)
     doc.organizations = _merge(orgs, names, doc.text, "organization")
     # 区委 alone with no full form in the article is not an organization we can name (央行, 曼联 are: listed)

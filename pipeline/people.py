@@ -26,7 +26,8 @@ from functools import lru_cache
 import ahocorasick
 
 from .model import Document, Mention, Person, Role
-from .orgs import OrgSpan, TokenIndex, WordSet, first_disjoint, learned_words, org_spans, recognize_orgs
+from .orgs import (Gazetteer, OrgSpan, TokenIndex, WordSet, first_disjoint, gazetteer_lists, learned_words, org_spans,
+                   recognize_orgs)
 from .rules import RulesError, load_words, load_yaml
 
 log = logging.getLogger(__name__)
@@ -79,7 +80,7 @@ class Candidate:
 
 @dataclass(frozen=True)
 class PeopleLexicon:
-    titles: ahocorasick.Automaton
+    gazetteer: Gazetteer  # titles (the words of kinds) and the organization lists (orgs.gazetteer_lists), one pass
     kinds: dict[str, str]
     weak: frozenset[str]
     modifiers: WordSet
@@ -137,10 +138,6 @@ def lexicon() -> PeopleLexicon:
             kinds[word] = kind
     for word in learned_words("people_titles_learned.tsv"):
         kinds.setdefault(word, "title")  # written by hand wins
-    auto = ahocorasick.Automaton()
-    for word in kinds:
-        auto.add_word(word, word)
-    auto.make_automaton()
     surnames = load_words("people_surnames.txt")
     try:
         bracket = re.compile(cues["brackets"])
@@ -149,7 +146,7 @@ def lexicon() -> PeopleLexicon:
     translit = frozenset("".join(load_words("people_translit_chars.txt")))
     given_odds, surname_odds = _name_odds(load_words("people_given_chars.tsv"))
     return PeopleLexicon(
-        titles=auto,
+        gazetteer=Gazetteer({"titles": tuple(kinds), **gazetteer_lists()}),
         kinds=kinds,
         weak=frozenset(_word_list(titles, "weak_heads", "people_titles.yaml")),
         modifiers=WordSet(_word_list(titles, "modifiers", "people_titles.yaml")),
@@ -174,12 +171,14 @@ def lexicon() -> PeopleLexicon:
 
 # ---------------------------------------------------------------- titles
 
-def find_titles(text: str, index: TokenIndex, places: list[OrgSpan]) -> list[TitleSpan]:
-    """Titles and role words, leftmost-longest, grown leftwards over modifiers, bodies and honour scopes."""
+def find_titles(text: str, index: TokenIndex, places: list[OrgSpan], found: dict[str, list] | None = None) -> list[TitleSpan]:
+    """Titles and role words, leftmost-longest, grown leftwards over modifiers, bodies and honour scopes.
+
+    found: lexicon().gazetteer.find(text) when the caller has it."""
     lex = lexicon()
-    hits = sorted(((e + 1 - len(w), e + 1, w) for e, w in lex.titles.iter(text)), key=lambda h: (h[0], -h[1]))
-    # keep the longest title ending at each offset, then drop titles inside longer ones
-    hits.sort(key=lambda h: (-(h[1] - h[0]), h[0]))
+    found = found or lex.gazetteer.find(text)
+    # the longest titles first, then the earliest; titles inside or across a chosen one are dropped
+    hits = sorted(found["titles"], key=lambda h: (h[0] - h[1], h[0]))
     chosen = first_disjoint(hits, lambda h: (h[0], h[1]))
     place_end = {p.end: p for p in places}
     out = []
@@ -829,11 +828,12 @@ def _all_mentions(text: str, names: list[str]) -> list[tuple[int, int, str]]:
 def recognize_people(doc: Document) -> Document:
     text = doc.match_text
     index = TokenIndex(doc.tokens)
+    found = lexicon().gazetteer.find(text)
     if not doc.organizations and not doc.locations:
-        recognize_orgs(doc, index)
+        recognize_orgs(doc, index, found)
     places = [OrgSpan(m.start, m.end, o.name, "location", "place") for o in doc.locations for m in o.mentions]
     orgs = org_spans(doc)
-    titles = find_titles(text, index, places)
+    titles = find_titles(text, index, places, found)
     reader = RoleReader(doc, text, titles, orgs, places)
     people: dict[str, Person] = {}
 

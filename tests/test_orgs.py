@@ -7,8 +7,8 @@ import pytest
 import yaml
 
 from pipeline.model import Document, Paragraph
-from pipeline.orgs import (OrgSpan, WordSet, first_disjoint, lexicon, org_kind, recognize_orgs, resolve_names,
-                           trie_regex)
+from pipeline.orgs import (Gazetteer, OrgSpan, WordSet, first_disjoint, leftmost_longest, lexicon, org_kind, recognize_orgs,
+                           resolve_names, trie_regex)
 from pipeline.segment import segment
 
 SPECS = yaml.safe_load((Path(__file__).parent / "specs" / "orgs.yaml").read_text(encoding="utf-8"))
@@ -47,7 +47,7 @@ def test_orgs_resolve_names(spans, short, full):
 
 def test_orgs_lexicon_loads():
     lex = lexicon()
-    assert len(lex.suffixes) and lex.places.match("北京市").group() == "北京" and "全部" in lex.not_orgs
+    assert len(lex.suffixes) and "北京" in lex.places and "全部" in lex.not_orgs
 
 
 @pytest.mark.parametrize("words, text, expected", [
@@ -57,6 +57,21 @@ def test_orgs_lexicon_loads():
 ])
 def test_orgs_trie_regex_is_leftmost_longest(words, text, expected):
     assert [m.span() for m in trie_regex(words, "test").finditer(text)] == expected
+    found = Gazetteer({"test": tuple(words)}).find(text)["test"]
+    assert [(start, end) for start, end, _ in leftmost_longest(found)] == expected
+
+
+@pytest.mark.parametrize("lists, text, expected", [
+    ({"a": ("北京", "北京市", "北"), "b": ("京市",)}, "北京市", {"a": [(0, 3), (0, 2), (0, 1)], "b": [(1, 3)]}),
+    ({"a": ("上海", "上海市政府")}, "发自上海", {"a": [(2, 4)]}),  # a longer word with the same head past the end
+    ({"a": ("部", "工部")}, "工部部", {"a": [(0, 2), (1, 2), (2, 3)]}),  # one-character words, the last character
+    ({"a": ("𠀀字",)}, "𠀀字𠀀字", {"a": [(0, 2), (2, 4)]}),  # characters beyond the BMP are one offset each
+    ({"a": ("北京",)}, "", {"a": []}),
+])
+def test_orgs_gazetteer_finds_every_occurrence(lists, text, expected):
+    found = Gazetteer(lists).find(text)
+    assert {name: [(start, end) for start, end, _ in hits] for name, hits in found.items()} == expected
+    assert all(text[start:end] == word for hits in found.values() for start, end, word in hits)
 
 
 @pytest.mark.parametrize("words, text, pos, at, before", [

@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from pipeline.model import Document, Paragraph
-from pipeline.people import lexicon, name_shape, recognize_people
+from pipeline.people import Evidence, lexicon, name_shape, recognize_people
 from pipeline.segment import segment
 
 SPECS = yaml.safe_load((Path(__file__).parent / "specs" / "people.yaml").read_text(encoding="utf-8"))
@@ -91,3 +91,15 @@ def test_people_byline_reporters_become_people():
     doc.byline.reporters, doc.byline.labels, doc.byline.reporter_spans = ["孙艳"], ["记者"], [(5, 7)]
     recognize_people(doc)
     assert [(p.name, roles_of(p)) for p in doc.people] == [("孙艳", ["记者"])]
+
+
+def _facts(doc: Document) -> tuple:
+    return ([(p.name, p.rule, [(m.start, m.end) for m in p.mentions], roles_of(p)) for p in doc.people],
+            [(r.title, r.org, r.start, r.end) for r in doc.roles])
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c["id"]) for c in SPECS])
+def test_people_hopeless_starts_change_nothing(case, monkeypatch):
+    pruned = _facts(recognize(case["text"], case.get("kind", "body")))
+    monkeypatch.setattr(Evidence, "hopeless", lambda self, start, shapes: False)
+    assert _facts(recognize(case["text"], case.get("kind", "body"))) == pruned
