@@ -84,6 +84,7 @@ class Rules:
     quarter_parts: dict
     relative_days: dict
     relative_days_clause_start: frozenset
+    relative_spans: dict
     relative_weeks: dict
     relative_quarters: dict
     part_suffixes: dict
@@ -115,6 +116,7 @@ def load_rules() -> Rules:
         "rel_month": [w for w, v in spec["relative_months"].items() if v != "previous"],
         "prev_month": [w for w, v in spec["relative_months"].items() if v == "previous"],
         "rel_day": spec["relative_days"],
+        "rel_span": spec["relative_spans"],
         "rel_week": spec["relative_weeks"],
         "rel_quarter": spec["relative_quarters"],
         "part_suffix": spec["part_suffixes"],
@@ -156,6 +158,7 @@ def load_rules() -> Rules:
         quarter_parts=spec["quarter_parts"],
         relative_days=spec["relative_days"],
         relative_days_clause_start=frozenset(spec["relative_days_clause_start"]),
+        relative_spans=spec["relative_spans"],
         relative_weeks=spec["relative_weeks"],
         relative_quarters=spec["relative_quarters"],
         part_suffixes=spec["part_suffixes"],
@@ -398,6 +401,10 @@ def _candidates(text: str, rules: Rules) -> list[Match]:
             rule = "date.calendar" if name in _CALENDAR_PATTERNS else f"date.{name}"
             if "dr_y1" in parts:  # the dotted alternative of year_range
                 rule = "date.dotted_range"
+            elif "sa" in parts:  # the slash alternative of event_md
+                rule = "date.slash"
+            elif "rspan" in parts:  # the relative-span alternative of same_period
+                rule = "date.relative_span"
             match = Match(start, end, rule, parts)
             if _acceptable(match, text, rules):
                 found.append(match)
@@ -413,6 +420,8 @@ def _acceptable(match: Match, text: str, rules: Rules) -> bool:
         return "wrel" in p or "wday" in p
     if rule == "date.ordinal":
         return _ordinal_ok(p)
+    if rule == "date.slash":
+        return bool(_slash_days(p))
     if rule == "date.event_md":
         before = text[max(0, match.start - 1):match.start]
         after = text[match.end:match.end + 4]
@@ -510,6 +519,8 @@ def _ordinal_ok(p: dict) -> bool:
 
 
 def _suffix_level(suffix: str, parts: dict, rules: Rules) -> str | None:
+    if suffix.startswith("前") and suffix.endswith("天"):
+        return "month"  # 这个月前两天
     if suffix.startswith("前") and suffix not in rules.period_suffixes:
         return "year"  # 前三季度, 前4个月
     entry = rules.period_suffixes.get(suffix)
@@ -522,6 +533,19 @@ def _suffix_level(suffix: str, parts: dict, rules: Rules) -> str | None:
             return "year"
         return None
     return entry["level"]
+
+
+def _slash_days(p: dict, reference: ReferenceDate | None = None) -> set[date]:
+    """The dates a/b/y can be: month/day or day/month (the order is not written)."""
+    short = p["sly"]
+    year = int(short) if len(short) == 4 else _two_digit_year(int(short), reference or ReferenceDate())
+    days = set()
+    for month, day in ((int(p["sa"]), int(p["sb"])), (int(p["sb"]), int(p["sa"]))):
+        try:
+            days.add(date(year, month, day))
+        except ValueError:
+            pass
+    return days
 
 
 def _numeric_ok(p: dict) -> bool:
@@ -801,6 +825,9 @@ def _resolve_calendar(match: Match, ctx: Context) -> Value:
         if point is None:
             return _unresolved("day", "invalid date", kind)
         return _with_since(Value(point, point, "day", kind, explicit_year=y if explicit else None), match, ctx)
+    if suffix is not None and "firstd" in p:
+        value = Value(date(y, m, 1), _day_in_month(y, m, cn_number(p["firstd"])), "period", kind)
+        return _with_since(value, match, ctx)
     if suffix is not None:
         entry = _suffix_entry(suffix, "month", ctx.rules)
         value = Value(_day_in_month(y, m, entry["from"]), _day_in_month(y, m, entry["to"]), "period", kind)
@@ -1114,6 +1141,17 @@ def _resolve_relative_day(match: Match, ctx: Context) -> Value:
     return Value(day, day, "day", "relative")
 
 
+def _resolve_relative_span(word: str, ctx: Context) -> Value:
+    """今明两天 / 今明两年: from the first to the last offset of the reference day or year."""
+    unit, first, last = ctx.rules.relative_spans[word]
+    ref = ctx.reference
+    if ref.value is None or (unit == "day" and ref.granularity != "day"):
+        return _unresolved("period", "reference day unknown" if ref.value else "no reference date", "relative")
+    if unit == "day":
+        return Value(ref.value + timedelta(days=first), ref.value + timedelta(days=last), "period", "relative")
+    return Value(date(ref.value.year + first, 1, 1), date(ref.value.year + last, 12, 31), "period", "relative")
+
+
 def _resolve_week(match: Match, ctx: Context) -> Value:
     ref = ctx.reference
     if ref.value is None or ref.granularity != "day":
@@ -1197,6 +1235,14 @@ def _resolve(match: Match, ctx: Context) -> Value:
     if rule == "date.year_range":
         y1, y2 = int(p["y1"]), int(p["y2"])
         return Value(date(y1, 1, 1), date(y2, 12, 31), "period", "span")
+    if rule == "date.relative_span":
+        return _resolve_relative_span(p["rspan"], ctx)
+    if rule == "date.slash":
+        days = _slash_days(p, ctx.reference)
+        if len(days) != 1:
+            return _unresolved("day", "month and day order unknown (3/7/2017)")
+        day = days.pop()
+        return Value(day, day, "day", explicit_year=day.year)
     if rule == "date.dotted_range":
         y1, m1, y2 = int(p["dr_y1"]), int(p["dr_m1"]), int(p["dr_y2"])
         end = _month_end(y2, int(p["dr_m2"])) if "dr_m2" in p else date(y2, 12, 31)
