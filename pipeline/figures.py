@@ -61,6 +61,7 @@ class FigureRules:
     suffix_first: frozenset[str]
     range_first: frozenset[str]
     currency_last: frozenset[str]
+    currency_near: frozenset[str]  # the character before a numeral after a currency word: its last, a space, \n
     unit_first: frozenset[str]
     tail_first: frozenset[str]  # a unit, range separator, fuzzy word or race time (分/秒) starts with these
     money_tail: re.Pattern
@@ -183,6 +184,7 @@ def figure_rules() -> FigureRules:
         suffix_first=frozenset(w[0] for w in quals["suffix_qualifiers"]) | {" "},
         range_first=frozenset(w[0] for w in [*inclusive, *separators]) | {" "},
         currency_last=frozenset(w[-1] for w in currency_prefixes),
+        currency_near=frozenset(w[-1] for w in currency_prefixes) | {" ", "\n"},
         unit_first=frozenset(w[0] for w in units) | {" "},
         tail_first=frozenset(w[0] for w in [*units, *inclusive, *separators, *quals["fuzzy_qualifiers"]])
         | {" "} | _RACE_MARKS,
@@ -314,7 +316,15 @@ def _is_year(n: NumberSpan) -> bool:
     return _YEAR_ARABIC.fullmatch(raw) is not None or _YEAR_CHINESE.fullmatch(raw) is not None
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=8192)
+def _shape(raw: str) -> tuple[tuple[float, float] | None, bool, bool, bool]:
+    """What _figure_at asks of a numeral's text alone (cached: news repeats its numerals): its
+    pair range (三四十), whether it is a fraction (三分之一, 3/4), whether it mixes Arabic digits with
+    万/亿 (1.2万 is a count even without a unit), whether it ends in a Latin multiplier (15k)."""
+    return (_pair_range(raw) if raw[0] in _PAIR_FIRST else None, "分之" in raw or "/" in raw,
+            _ARABIC.search(raw) is not None and _CN_BIG.search(raw) is not None, raw[-1] in _LATIN_END)
+
+
 def _pair_range(raw: str) -> tuple[float, float] | None:
     """三四十 -> (30, 40); 一两 -> (1, 2); 十五六 -> (15, 16); 三五 -> (3, 5)."""
     m = _PAIR.fullmatch(raw)
@@ -371,7 +381,7 @@ def _figure_at(text: str, n: NumberSpan, by_start: dict[int, NumberSpan], rules:
                floor: int = 0) -> _Draft | None:
     """The figure whose numeral is n, or None; `floor` ends the previous figure (4人民币|5美元)."""
     start, raw = n.start, n.text
-    before = text[start - 1 : start] if start else ""
+    before = text[start - 1 : start]  # "" at 0 (text[-1:0])
     if before in _CODE_BEFORE:  # 第3, A4, v2 (but 五元六角-五元 is a range)
         if before != "-" or text[start - 2 : start - 1] in _CODE_BEFORE:
             return None
@@ -382,10 +392,9 @@ def _figure_at(text: str, n: NumberSpan, by_start: dict[int, NumberSpan], rules:
 
     qualifier = n.qualifier
     value, value_max = n.value, None
-    pair = _pair_range(raw) if raw[0] in _PAIR_FIRST else None
+    pair, fraction, arabic_big, latin_end = _shape(raw)
     if pair:
         value, value_max, qualifier = pair[0], pair[1], "range"
-    fraction = "分之" in raw or "/" in raw
     pos = n.end
 
     # 百分之三十五, 千分之2.4
@@ -404,10 +413,10 @@ def _figure_at(text: str, n: NumberSpan, by_start: dict[int, NumberSpan], rules:
                        qualifier, "percent", "%", rule="figure.percent.fraction" if fraction else "figure.percent.chinese")
         return _finish(text, draft, rules, floor)
 
-    if text[pos : pos + 1] not in rules.tail_first and not _ends_with(text, start, rules.currency_last) \
-            and not (_ARABIC.search(raw) and _CN_BIG.search(raw)):
+    if text[pos : pos + 1] not in rules.tail_first and not arabic_big \
+            and not (before in rules.currency_near and _ends_with(text, start, rules.currency_last)):
         return None  # no unit, range, fuzzy word or race time after it, no currency before: 3月, 2021-
-    if raw[-1] in _LATIN_END and not rules.unit.match(text, n.end):
+    if latin_end and not rules.unit.match(text, n.end):
         return None
     if before and before in "×xX*":  # 4×100米 names an event, not a distance
         return None
@@ -507,7 +516,7 @@ def _figure_at(text: str, n: NumberSpan, by_start: dict[int, NumberSpan], rules:
         draft = _Draft(cur_prefix.start(), pos, value, value_max, qualifier, "money",
                        "元" if code == "CNY" else cur_prefix.group().strip(), code, rule="figure.money.prefix")
         return _finish(text, draft, rules, floor)
-    if _ARABIC.search(raw) and _CN_BIG.search(raw) and not n.bare:
+    if arabic_big and not n.bare:
         draft = _Draft(start, pos, value, value_max, qualifier, "count", "", rule="figure.count.bare_large")
         return _finish(text, draft, rules, floor)
     return None
@@ -576,7 +585,10 @@ def _finish(text: str, draft: _Draft, rules: FigureRules, floor: int = 0) -> _Dr
     """Prefix and suffix qualifiers around the span; 不等 marks a per-recipient range.
 
     Nothing before `floor` (the end of the previous figure) is read as a prefix."""
-    pre = _prefix_qualifier(text, draft.start, rules) if _ends_with(text, draft.start, rules.prefix_last) else None
+    before = text[draft.start - 1 : draft.start]  # a prefix ends here, or before a final line break ($)
+    if before == "\n":
+        before = text[draft.start - 2 : draft.start - 1]
+    pre = _prefix_qualifier(text, draft.start, rules) if before in rules.prefix_last else None
     if pre and pre[1] < floor:
         pre = None
     if pre and draft.qualifier in ("exact", pre[0]):
@@ -798,11 +810,11 @@ def _subject_from_tokens(d: _Draft, rules: FigureRules, words: _WordIndex) -> st
     if d.unit and d.kind in ("count", "measure"):
         i = bisect.bisect_right(starts, d.end - 1)  # the first token after the figure
         start = i
-        for j in range(i, min(i + 8, len(toks))):
-            tok = toks[j]
-            if tok.word in _PUNCT_END or tok.pos == "x":
+        for j, tok in enumerate(toks[i : i + 8], i):
+            word = tok.word
+            if word in _PUNCT_END or tok.pos == "x":
                 break
-            if tok.word == "的":
+            if word == "的":
                 start = j + 1
         phrase = ""
         for tok in toks[start : start + 3]:
@@ -841,8 +853,9 @@ def _to_figure(text: str, view: str, d: _Draft, rules: FigureRules, words: _Word
     subject = _subject_from_tokens(d, rules, words) if words is not None else _subject(view, d, rules)
     # positional, in the order of _FIGURE_FIELDS (four times faster than keywords; a test
     # checks that order against the model)
-    return Figure(d.start, d.end, text[d.start : d.end], _clean(d.value), d.unit, d.kind, d.qualifier,
-                  None if d.value_max is None else _clean(d.value_max), d.currency, subject,
+    value, value_max = d.value, d.value_max
+    return Figure(d.start, d.end, text[d.start : d.end], round(value, 6) if abs(value) < 1e15 else value,
+                  d.unit, d.kind, d.qualifier, None if value_max is None else _clean(value_max), d.currency, subject,
                   "per_unit" if per_unit else "total", d.rule)
 
 
