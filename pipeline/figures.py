@@ -661,8 +661,8 @@ def _with_fixed(view: str, drafts: list[_Draft], rules: FigureRules, stop_starts
 def _shared_units(view: str, drafts: list[_Draft]) -> list[_Draft]:
     """高2.5个、5.7个百分点: a list item whose unit the next item completes shares the full unit."""
     for first, second in zip(drafts[::-1][1:], drafts[::-1]):  # right to left: 1个、2个、3个百分点
-        if view[first.end:second.start] in _LIST_JOINERS and second.unit != first.unit \
-                and second.unit.startswith(first.unit) and first.unit:
+        if first.unit and second.unit != first.unit and second.unit.startswith(first.unit) \
+                and view[first.end : second.start] in _LIST_JOINERS:
             first.unit, first.kind = second.unit, second.kind
     return drafts
 
@@ -761,11 +761,10 @@ def _drop_articles(text: str, drafts: list[_Draft]) -> list[_Draft]:
     """一个男子 / 一位老人 are articles; keep 一 when the clause ends there or a list has the same unit."""
     kept = []
     for d in drafts:
-        if d.article_one:
-            at_end = d.end >= len(text) or text[d.end] in _PUNCT_END
-            listed = any(o is not d and o.unit == d.unit and abs(o.start - d.start) <= 24 and not o.article_one
+        if d.article_one and not (d.end >= len(text) or text[d.end] in _PUNCT_END):  # not at the clause end
+            listed = any(o.unit == d.unit and o is not d and abs(o.start - d.start) <= 24 and not o.article_one
                          for o in drafts)
-            if not (at_end or listed):
+            if not listed:
                 continue
         kept.append(d)
     return kept

@@ -10,7 +10,6 @@ and rules/numbers_stopwords.txt and is compiled once per process.
 """
 from __future__ import annotations
 
-import bisect
 import logging
 import re
 from dataclasses import dataclass
@@ -307,10 +306,14 @@ def find_numbers(text: str) -> list[NumberSpan]:
     starts, ends = _stopword_ranges(text)
     counted_first = rules.counted_first
     spans: list[NumberSpan] = []
+    stop = 0  # the first stop-word range that may still hold a numeral (both run left to right)
     for m in rules.numeral.finditer(text):
         start = m.start()
-        if starts and _inside(starts, ends, start):
-            continue
+        if starts:
+            while stop < len(ends) and ends[stop] <= start:
+                stop += 1
+            if stop < len(starts) and starts[stop] <= start:
+                continue  # inside a stop-word (四川, 一切)
         found = _numeral(m.group())
         if found is None:
             continue
@@ -356,12 +359,6 @@ def _longest_parse(raw: str) -> tuple[str, float | None]:
 
 _INNER_FUZZY = re.compile(r"[余多几幾数數](?=[ ]?[十百千万亿兆萬億拾佰仟])")
 _BARE = re.compile(r"[十拾百佰千仟万萬亿億兆]+")
-
-
-def _inside(starts: list[int], ends: list[int], pos: int) -> bool:
-    """pos lies in one of the sorted, non-overlapping ranges (starts[i], ends[i])."""
-    i = bisect.bisect_right(starts, pos) - 1
-    return i >= 0 and pos < ends[i]
 
 
 def _stopword_ranges(text: str) -> tuple[list[int], list[int]]:
