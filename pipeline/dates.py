@@ -55,14 +55,29 @@ SAME_YEAR_BIAS_DAYS = 150
 READINGS = ("news", "future", "reference")
 SENTENCE_WINDOW = 200
 TWO_DIGIT_YEAR_AHEAD = 10  # 24年 in 2021 is 2024; 33年 is 1933
-_PATTERN_ORDER = ("calendar", "calendar_anchored", "calendar_written_year", "range_day", "numeric", "event_md",
+_PATTERN_ORDER = ("calendar", "range_day", "numeric", "event_md",
                   "year_range", "month_range", "decade", "century", "quarter",
                   "week", "ordinal", "relative_day", "festival", "same_period")
 
 
-# Patterns that are parts of the calendar pattern kept apart so that their first characters
-# (至, 次, 当, 两, 阴 ...) do not make the scanner try the whole calendar pattern at every one of them.
-_CALENDAR_PATTERNS = ("range_day", "calendar_anchored", "calendar_written_year")
+# Alternatives that ride in a pattern with the same first characters (one scan of the text fewer
+# each; calendar pieces kept out of the calendar pattern so that their first characters, 次 当 两
+# 阴, do not make the scanner try the whole calendar pattern there): pattern -> [(group, rule)].
+_RIDERS = {
+    "range_day": [("", "date.calendar")],
+    "relative_day": [("prev_year", "date.calendar"), ("prev_month", "date.calendar")],
+    "century": [("year_k", "date.calendar"), ("lunar_before", "date.calendar")],
+    "year_range": [("dr_y1", "date.dotted_range")],
+    "event_md": [("sa", "date.slash")],
+    "same_period": [("rspan", "date.relative_span")],
+}
+
+
+def _rule_of(name: str, parts: dict) -> str:
+    for group, rule in _RIDERS.get(name, ()):
+        if not group or group in parts:
+            return rule
+    return f"date.{name}"
 
 
 @dataclass
@@ -380,6 +395,7 @@ def _candidates(text: str, rules: Rules) -> list[Match]:
     for name, scanner in rules.patterns.items():
         for start, end, m in scanner.finditer(text):
             parts = {k: v for k, v in m.groupdict().items() if v is not None and k != "_span"}
+            rule = _rule_of(name, parts)
             if "prev_month" in parts:  # 当月 in an ordinal (当月第三周)
                 parts["rel_month"] = parts.pop("prev_month")
             if "year_k" in parts:  # 两千零四年: read here, so every later step sees a plain year
@@ -398,13 +414,6 @@ def _candidates(text: str, rules: Rules) -> list[Match]:
                 parts = {k: v for k, v in parts.items() if k not in ("psuf", "since")}
             if end == start:
                 continue
-            rule = "date.calendar" if name in _CALENDAR_PATTERNS else f"date.{name}"
-            if "dr_y1" in parts:  # the dotted alternative of year_range
-                rule = "date.dotted_range"
-            elif "sa" in parts:  # the slash alternative of event_md
-                rule = "date.slash"
-            elif "rspan" in parts:  # the relative-span alternative of same_period
-                rule = "date.relative_span"
             match = Match(start, end, rule, parts)
             if _acceptable(match, text, rules):
                 found.append(match)
