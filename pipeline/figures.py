@@ -69,10 +69,7 @@ class FigureRules:
     subunit: re.Pattern
     units: dict[str, UnitInfo]
     unit: re.Pattern
-    # unit word -> (info, not_before, only_before, only_before_or_no_han, the shorter units it
-    # starts with: 人次 -> 人): its guards in one look-up
-    unit_guards: dict[str, tuple[UnitInfo, tuple[str, ...], tuple[str, ...] | None, tuple[str, ...] | None,
-                                 re.Pattern | None]]
+    unit_guarded: re.Pattern  # the longest unit whose guards (not_before, only_before...) allow what follows
     zones: re.Pattern
     zone_markers: tuple[str, ...]  # every zone contains one of these; text without any skips the search
     script: dict[int, int]
@@ -156,7 +153,6 @@ def figure_rules() -> FigureRules:
     currency_prefixes = {str(k): str(v) for k, v in _mapping(spec, "currency_prefixes", src).items()}
     subunits = {str(k): float(v) for k, v in _mapping(uspec, "money_subunits", usrc).items()}
     stop = load_words("figures_stoplist.txt")
-    shorter = {w: [u for u in units if w.startswith(u) and u != w] for w in units}
     measure_words = frozenset(_words(uspec, "money_measure_words", usrc))
     vague = frozenset(_words(uspec, "vague_kinds", usrc))
     if measure_words - set(units) or vague - set(_KINDS):
@@ -164,7 +160,6 @@ def figure_rules() -> FigureRules:
     script = {str(k): str(v) for k, v in _mapping(spec, "script_variants", src).items()}
     only_before = {str(k): tuple(str(w) for w in v) for k, v in (uspec.get("only_before") or {}).items()}
     loose = {str(k): tuple(str(w) for w in v) for k, v in (uspec.get("only_before_or_no_han") or {}).items()}
-    unit_shorter = {w: _spaced_words(ws) if ws else None for w, ws in shorter.items()}
     inclusive = _words(spec, "range_inclusive_marks", src)
     separators = _words(spec, "range_separators", src)
     if any(len(k) != 1 or len(v) != 1 for k, v in script.items()):
@@ -193,8 +188,8 @@ def figure_rules() -> FigureRules:
         subunit=re.compile(f"(?:[0-9]+|[{_CN_NUMERAL_CHARS}])(?:{alternation(subunits)})"),
         units=units,
         unit=_spaced_words(units),
-        unit_guards={w: (info, not_before.get(w, ()), only_before.get(w), loose.get(w), unit_shorter[w])
-                     for w, info in units.items()},
+        unit_guarded=_spaced_words(units, {w: _unit_guard(not_before.get(w), only_before.get(w), loose.get(w))
+                                           for w in units}),
         zones=re.compile("|".join(f"(?:{z})" for z in _words(spec, "no_figure_zones", src))),
         zone_markers=tuple(_words(spec, "no_figure_zone_markers", src)),
         script={ord(k): ord(v) for k, v in script.items()},
@@ -215,11 +210,26 @@ def figure_rules() -> FigureRules:
     )
 
 
-def _spaced_words(words) -> re.Pattern:
+def _spaced_words(words, guards: dict[str, str] | None = None) -> re.Pattern:
     """Any of the words, longest first, after up to four spaces and with up to three spaces
-    between its characters (scraped and hand-typed text: 一百五十    个 百 分 点)."""
+    between its characters (scraped and hand-typed text: 一百五十    个 百 分 点); each word
+    followed by its guard (a look-ahead) when given: a refused word gives way to the longest
+    shorter one (人次 refused -> 人)."""
     alts = sorted(set(words), key=len, reverse=True)
-    return re.compile("[ ]{0,4}(?:" + "|".join("[ ]{0,3}".join(map(re.escape, w)) for w in alts) + ")")
+    guards = guards or {}
+    return re.compile("[ ]{0,4}(?:" + "|".join("[ ]{0,3}".join(map(re.escape, w)) + guards.get(w, "")
+                                               for w in alts) + ")")
+
+
+def _unit_guard(not_before, only_before, only_before_or_no_han) -> str:
+    """The look-ahead after a unit: not before these words; only before those; only before those
+    or no Chinese character (十来块钱, 花了五块。 are money; 一块电子屏幕 is a piece)."""
+    guard = f"(?!{alternation(not_before)})" if not_before else ""
+    if only_before is not None:
+        guard += f"(?={alternation(only_before)})"
+    if only_before_or_no_han is not None:
+        guard += f"(?=(?:{alternation(only_before_or_no_han)})|(?![\u4e00-\u9fff]))"
+    return guard
 
 
 def _guarded_words(words, not_before: dict[str, tuple[str, ...]]) -> re.Pattern:
@@ -261,22 +271,11 @@ def _unit_at(text: str, pos: int, rules: FigureRules) -> tuple[UnitInfo, int] | 
     """The longest unit starting at pos whose guard allows what follows it."""
     if text[pos : pos + 1] not in rules.unit_first:
         return None
-    m = rules.unit.match(text, pos)
-    while m:
-        word, end = m.group(), m.end()
-        info, not_before, only, loose, shorter = rules.unit_guards[word.replace(" ", "") if " " in word else word]
-        if not not_before and only is None and loose is None:
-            return info, end
-        after = text[end : end + 4]
-        allowed = not after.startswith(not_before)
-        if loose is not None and _HAN.match(after) and not after.startswith(loose):
-            allowed = False  # 十来块钱, 花了五块。 are money; 一块电子屏幕 is a piece
-        if allowed and (only is None or after.startswith(only)):
-            return info, end
-        if shorter is None:  # a shorter unit may still fit (人次 refused -> try 人)
-            return None
-        m = shorter.match(text, pos)
-    return None
+    m = rules.unit_guarded.match(text, pos)
+    if m is None:
+        return None
+    word = m.group()
+    return rules.units[word.replace(" ", "") if " " in word else word], m.end()
 
 
 def _prefix_qualifier(text: str, start: int, rules: FigureRules) -> tuple[str, int] | None:
