@@ -398,6 +398,9 @@ def _candidates(text: str, rules: Rules) -> list[Match]:
             rule = _rule_of(name, parts)
             if "prev_month" in parts:  # 当月 in an ordinal (当月第三周)
                 parts["rel_month"] = parts.pop("prev_month")
+            for sep_month in ("nm_dot", "nm_slash"):  # 2021.3.5, 2021/3/5: the month of ny-nm-nd
+                if sep_month in parts:
+                    parts["nm"] = parts.pop(sep_month)
             if "year_k" in parts:  # 两千零四年: read here, so every later step sees a plain year
                 parts["year"] = str(_thousands_year(parts.pop("year_k")))
             qpart = parts.get("qpart")
