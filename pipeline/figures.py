@@ -160,6 +160,9 @@ def figure_rules() -> FigureRules:
     script = {str(k): str(v) for k, v in _mapping(spec, "script_variants", src).items()}
     only_before = {str(k): tuple(str(w) for w in v) for k, v in (uspec.get("only_before") or {}).items()}
     loose = {str(k): tuple(str(w) for w in v) for k, v in (uspec.get("only_before_or_no_han") or {}).items()}
+    if (set(only_before) | set(loose)) - set(units):
+        raise RulesError(f"{usrc}: only_before / only_before_or_no_han name words that are no unit: "
+                         f"{sorted((set(only_before) | set(loose)) - set(units))}")
     inclusive = _words(spec, "range_inclusive_marks", src)
     separators = _words(spec, "range_separators", src)
     if any(len(k) != 1 or len(v) != 1 for k, v in script.items()):
