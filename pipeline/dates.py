@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import bisect
 import calendar
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -151,6 +152,8 @@ def load_rules() -> Rules:
             for ref in ([fest["from"], fest["to"]] if fest["calendar"] == "span" else [fest["of"]]):
                 if ref not in spec["festivals"]:
                     raise RulesError(f"{RULES_FILE}: festival {name!r} refers to unknown festival {ref!r}")
+        if fest.get("calendar") == "sidereal_sun" and not all(k in fest for k in ("longitude", "zone_hours", "day_ends_hour", "days")):
+            raise RulesError(f"{RULES_FILE}: festival {name!r} needs longitude, zone_hours, day_ends_hour and days")
         if fest.get("calendar") in ("hebrew", "islamic"):
             months = 13 if fest["calendar"] == "hebrew" else 12
             days = fest.get("days", 1)
@@ -1017,6 +1020,10 @@ def _festival_day(name: str, year: int, rules: Rules) -> tuple[date, date] | Non
         return easter + timedelta(days=lo), easter + timedelta(days=hi)
     if cal in ("hebrew", "islamic"):
         return _religious_days(fest, year)
+    if cal == "sidereal_sun":
+        first = _sidereal_ingress_day(year, fest["longitude"], fest["zone_hours"], fest["day_ends_hour"])
+        lo, hi = fest["days"] if isinstance(fest["days"], list) else (fest["days"], fest["days"])
+        return first + timedelta(days=lo), first + timedelta(days=hi)
     raise RulesError(f"{RULES_FILE}: festival {name!r} has unknown calendar {cal!r}")
 
 
@@ -1047,6 +1054,34 @@ def _religious_days(fest: dict, year: int) -> tuple[date, date] | None:
             days = module.month_length(other, fest["month"]) - fest["day"] + 1
         return start, start + timedelta(days=days - 1)
     return None
+
+
+_J2000 = 2451545.0  # Julian day of 2000-01-01 12:00 UT
+
+
+def _sidereal_ingress_day(year: int, longitude: float, zone_hours: float, day_ends_hour: float) -> date:
+    """The local day on which the Sun enters sidereal `longitude` in `year` (Makar Sankranti: 270).
+
+    The Sun's apparent longitude by the low-precision formula (Meeus, about 0.01 degree) less the
+    Lahiri ayanamsa (23.853 degrees at J2000, 50.29 arc seconds a year): within about 15 minutes of
+    the almanacs. An ingress after `day_ends_hour` local time (sunset) counts for the next day.
+    """
+    def behind(jd: float) -> float:  # degrees the Sun still has to go, in (-180, 180]
+        n = jd - _J2000
+        g = math.radians((357.528 + 0.9856003 * n) % 360)
+        tropical = 280.460 + 0.9856474 * n + 1.915 * math.sin(g) + 0.020 * math.sin(2 * g)
+        ayanamsa = 23.853 + n / 365.25 * 50.29 / 3600
+        return (longitude - (tropical - ayanamsa) + 180) % 360 - 180
+
+    start = _J2000 - 0.5 + (date(year, 1, 1) - date(2000, 1, 1)).days
+    lo = next(start + d for d in range(366) if behind(start + d) > 0 >= behind(start + d + 1))
+    hi = lo + 1
+    for _ in range(30):  # bisection to well under a minute
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if behind(mid) > 0 else (lo, mid)
+    local = date(2000, 1, 1) + timedelta(days=lo - (_J2000 - 0.5) + zone_hours / 24)
+    hours = ((lo - (_J2000 - 0.5)) * 24 + zone_hours) % 24
+    return local + timedelta(days=1) if hours >= day_ends_hour else local
 
 
 def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline.dates import _Scanner, _trie_alternation, cn_number, find_dates, load_rules, parse_date
+from pipeline.dates import _Scanner, _sidereal_ingress_day, _trie_alternation, cn_number, find_dates, load_rules, parse_date
 from pipeline.model import ReferenceDate
 
 SPEC = Path(__file__).parent / "specs" / "dates.yaml"
@@ -148,3 +148,16 @@ def test_dates_scanner_keeps_backreference_patterns_unwrapped():
 def test_dates_trie_alternation_prefers_the_longest_word():
     regex = re.compile(f"(?:{_trie_alternation(['本年', '本年度', '今年', '上一年', '上年'])})")
     assert [m.group() for m in regex.finditer("本年度上一年今年本年")] == ["本年度", "上一年", "今年", "本年"]
+
+
+@pytest.mark.parametrize("year, day", [(2014, date(2014, 1, 14)), (2015, date(2015, 1, 15)), (2019, date(2019, 1, 15)),
+                                       (2021, date(2021, 1, 14))])
+def test_dates_sidereal_ingress_gives_almanac_pongal(year, day):
+    # Makar Sankranti after sunset in India (2015: 19:27 IST) makes Pongal the next day
+    assert _sidereal_ingress_day(year, 270, 5.5, 18) == day
+
+
+@pytest.mark.parametrize("text, start", [("2013年赎罪日", "2013-09-14"), ("2018年逾越节", "2018-03-31"),
+                                         ("2013年开斋节", "2013-08-08"), ("2013年古尔邦节", "2013-10-15")])
+def test_dates_religious_calendars_give_the_holiday_day(text, start):
+    assert parse_date(text, "2013-01-01")["start"] == start
