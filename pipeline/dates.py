@@ -13,6 +13,8 @@ rules/dates.yaml `future_markers`, or a deadline suffix such as 前/起). A bare
 takes the reference month the same way: a day later than the reference day is last month's.
 A year named earlier in the same sentence (2019年3月5日……4月2日) wins over the reference.
 
+Festivals are computed per year from the calendar their rules/dates.yaml entry names: solar,
+lunar (lunardate), Hebrew and Islamic (convertdate), Easter, n-th weekday, sidereal solar.
 Festivals take the year of the reference, choosing among the neighbouring years the
 occurrence nearest to the reference day (春节 in a December article is next year's).
 
