@@ -41,7 +41,7 @@ except ImportError:  # Python 3.10
     import sre_parse as _sre_parse
 
 from .model import DateFact, ReferenceDate
-from .rules import RulesError, expand_fragments, load_yaml
+from .rules import RulesError, expand_fragments, load_yaml, trie_alternation
 
 RULES_FILE = "dates.yaml"
 VARIANTS_FILE = "dates_variants.yaml"
@@ -147,7 +147,7 @@ def load_rules() -> Rules:
     for name, table in tables.items():
         if name in fragments:
             raise RulesError(f"{RULES_FILE}: fragment {name!r} is generated from a table; remove it")
-        fragments[name] = f"(?:{_trie_alternation(table)})"
+        fragments[name] = f"(?:{trie_alternation(table)})"
     expanded = expand_fragments(fragments, RULES_FILE)
     for name, fest in spec["festivals"].items():
         if fest.get("calendar") in ("span", "offset"):
@@ -262,27 +262,6 @@ def _first_chars_of(op, av) -> tuple[set[str] | None, bool]:
     if op in (_sre.ASSERT, _sre.ASSERT_NOT, _sre.AT):
         return set(), True  # zero width: the next item decides
     return None, False
-
-
-def _trie_alternation(words) -> str:
-    """The words as one regex shaped as their trie (春(?:节|运)…): the engine reads one branch per
-    character instead of trying every word in turn; among words that match, the longest wins, as
-    in a longest-first alternation."""
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def body(node: dict) -> str:
-        branches = [re.escape(ch) + body(sub) for ch, sub in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        group = branches[0] if len(branches) == 1 and len(branches[0]) == 1 else "(?:" + "|".join(branches) + ")"
-        return group + "?" if "" in node else group
-
-    return body(trie)
 
 
 def _has_backreference(items) -> bool:

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline.dates import _Scanner, _sidereal_ingress_day, _trie_alternation, cn_number, find_dates, load_rules, parse_date
+from pipeline.dates import _Scanner, _sidereal_ingress_day, cn_number, find_dates, load_rules, parse_date
+from pipeline.rules import trie_alternation
 from pipeline.model import ReferenceDate
 
 SPEC = Path(__file__).parent / "specs" / "dates.yaml"
@@ -146,7 +147,7 @@ def test_dates_scanner_keeps_backreference_patterns_unwrapped():
 
 
 def test_dates_trie_alternation_prefers_the_longest_word():
-    regex = re.compile(f"(?:{_trie_alternation(['本年', '本年度', '今年', '上一年', '上年'])})")
+    regex = re.compile(f"(?:{trie_alternation(['本年', '本年度', '今年', '上一年', '上年'])})")
     assert [m.group() for m in regex.finditer("本年度上一年今年本年")] == ["本年度", "上一年", "今年", "本年"]
 
 
