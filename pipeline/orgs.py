@@ -19,6 +19,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Callable
 from functools import lru_cache
+from itertools import compress
 
 import numpy as np
 
@@ -256,8 +257,9 @@ class TokenIndex:
         """Indexes of the tokens tagged with one of tags (names, places, organizations), in order."""
         if self._tagged is None:
             self._tagged = {tag: [] for tag in NAMED_TAGS}
-            for i in [i for i, t in enumerate(self.tokens) if t.pos in NAMED_TAGS]:
-                self._tagged[self.tokens[i].pos].append(i)
+            pos = [t.pos for t in self.tokens]
+            for i in compress(range(len(pos)), map(NAMED_TAGS.__contains__, pos)):
+                self._tagged[pos[i]].append(i)
         if len(tags) == 1:
             return self._tagged[tags[0]]
         return sorted(i for tag in tags for i in self._tagged[tag])
@@ -357,10 +359,10 @@ def first_disjoint(ranked: list, bounds: Callable) -> list:
     """
     if not ranked:
         return []
-    taken = bytearray(max(bounds(item)[1] for item in ranked))
+    spans = list(map(bounds, ranked))
+    taken = bytearray(max(end for _, end in spans))
     out = []
-    for item in ranked:
-        start, end = bounds(item)
+    for item, (start, end) in zip(ranked, spans):
         if taken.find(1, start, end) < 0:
             taken[start:end] = b"\x01" * (end - start)
             out.append(item)

@@ -296,6 +296,8 @@ class Evidence:
         self._left: dict[int, dict[str, float]] = {}
         self.by_end = index.by_end
         self.by_start = index.by_start
+        self.cue_first = self.lex.cues_after.by_first
+        self.honorific_first = self.lex.honorific_after.by_first
 
     def _skip_spaces_left(self, offset: int) -> int:
         text = self.text
@@ -324,7 +326,7 @@ class Evidence:
             ev["left_separator"] = 0.5
         elif self.lex.cues_before.ending_at(text, start) is not None:
             ev["left_cue"] = 0.5
-        if start not in self.index.by_start:
+        if start not in self.by_start:
             ev["left_cuts_word"] = -1.5
         if text[start] in PREPOSITIONS:
             ev["starts_with_preposition"] = -1.5
@@ -368,7 +370,7 @@ class Evidence:
         bound read from cheap lookups, and none touches a list joint (、和与及/). Such a candidate is never
         accepted (a lone candidate needs ACCEPT, list evidence needs a joint), never a named neighbour of
         another, and joins no list."""
-        text, lex = self.text, self.lex
+        text = self.text
         before = text[start - 1:start]
         if before in JOINT_CHARS:
             return False
@@ -386,6 +388,8 @@ class Evidence:
         quoted = before in QUOTES_OPEN
         tok_i = self.by_start.get(start)
         tok = self.index.tokens[tok_i] if tok_i is not None else None
+        cue_first, honorific_first, title_start, by_end = self.cue_first, self.honorific_first, self.title_start, self.by_end
+        nr, places, nr_start = self.nr, self.places, start in self.nr_starts
         for length, likelihood in shapes:
             end = start + length
             nxt = text[end:end + 1]
@@ -393,27 +397,27 @@ class Evidence:
                 return False
             bound = base + likelihood
             # the first right-context rule that can fire: bracket / honorific 3, title 2, cue 1.5, boundary 0.5
-            cue = nxt in lex.cues_after.by_first
-            if nxt and nxt in "）)（( \u3000" or nxt in lex.honorific_after.by_first:
+            cue = nxt in cue_first
+            if nxt and nxt in "）)（( \u3000" or nxt in honorific_first:
                 bound += 3.0
-            elif end in self.title_start:
+            elif end in title_start:
                 bound += 2.0
             elif cue:
                 bound += 1.5
             elif not nxt or nxt in RIGHT_BOUNDARY:
                 bound += 0.5
-            if end not in self.by_end:
+            if end not in by_end:
                 if length == 3 and cue:
                     bound += 1.0  # name_then_cue
                 elif tok is not None and not (tok.end == end + 1 and tok.pos.startswith("nr")):
                     bound -= 1.5  # right_cuts_word: no glued nr token can excuse it
-            if (start, end) in self.nr:
+            if (start, end) in nr:
                 bound += 2.0
-            elif (start, end) in self.places:
+            elif (start, end) in places:
                 bound -= 0.5
             elif length == 3:
                 bound += 1.5
-            elif start in self.nr_starts:
+            elif nr_start:
                 bound += 0.5
             if length == 3:
                 bound += 0.2
@@ -495,21 +499,21 @@ def find_candidates(text: str, index: TokenIndex, titles: list[TitleSpan]) -> li
         while s < n and text[s] in SPACES:
             s += 1
         starts.add(s)
-    title_end = ev.title_end
-    runs: list[tuple[int, int, bool, object]] = []  # (start, furthest end, hopeless, candidate or shape lengths)
+    title_end, hopeless, name_shapes = ev.title_end, ev.hopeless, _name_shapes
+    runs: list[tuple[int, int, bool, object]] = []  # (start, furthest end, hopeless, candidate or shapes)
     for s in sorted(starts):
         if s >= n:
             continue
-        after_title = s in title_end or (text[s - 1:s] in SPACES_QUOTES and ev._skip_spaces_left(s) in title_end)
-        end = foreign_name_at(text, s, index) if after_title else None
-        if end is not None:
-            cand = ev.score(s, end)
-            cand.evidence["foreign"] = 1.0
-            runs.append((s, end, False, cand))
-            continue
-        shapes = _name_shapes(text[s:s + 4])
+        if s in title_end or (text[s - 1:s] in SPACES_QUOTES and ev._skip_spaces_left(s) in title_end):
+            end = foreign_name_at(text, s, index)
+            if end is not None:
+                cand = ev.score(s, end)
+                cand.evidence["foreign"] = 1.0
+                runs.append((s, end, False, cand))
+                continue
+        shapes = name_shapes(text[s:s + 4])
         if shapes:
-            runs.append((s, s + shapes[-1][0], ev.hopeless(s, shapes), shapes))
+            runs.append((s, s + shapes[-1][0], hopeless(s, shapes), shapes))
     translit = _transliterations(text, index, ev)
     keep = _kept_runs(runs, translit)
     cands = []
