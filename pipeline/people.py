@@ -296,8 +296,6 @@ class Evidence:
         self._left: dict[int, dict[str, float]] = {}
         self.by_end = index.by_end
         self.by_start = index.by_start
-        self.cue_first = self.lex.cues_after.by_first
-        self.honorific_first = self.lex.honorific_after.by_first
 
     def _skip_spaces_left(self, offset: int) -> int:
         text = self.text
@@ -388,7 +386,7 @@ class Evidence:
         quoted = before in QUOTES_OPEN
         tok_i = self.by_start.get(start)
         tok = self.index.tokens[tok_i] if tok_i is not None else None
-        cue_first, honorific_first, title_start, by_end = self.cue_first, self.honorific_first, self.title_start, self.by_end
+        lex, title_start, by_end = self.lex, self.title_start, self.by_end
         nr, places, nr_start = self.nr, self.places, start in self.nr_starts
         for length, likelihood in shapes:
             end = start + length
@@ -396,16 +394,20 @@ class Evidence:
             if nxt in JOINT_CHARS:
                 return False
             bound = base + likelihood
-            # the first right-context rule that can fire: bracket / honorific 3, title 2, cue 1.5, boundary 0.5
-            cue = nxt in cue_first
-            if nxt and nxt in "）)（( \u3000" or nxt in honorific_first:
+            # _read_right without the bracket regex: a bracket or space after the name may be worth 3
+            cue = False
+            if nxt and nxt in "）)（( \u3000" or lex.honorific_after.starting_at(text, end) is not None:
                 bound += 3.0
-            elif end in title_start:
+                cue = lex.cues_after.starting_at(text, end) is not None  # when the bracket regex fails
+            elif (title := title_start.get(end)) is not None and title.kind == "title" and not title.weak:
                 bound += 2.0
-            elif cue:
-                bound += 1.5
-            elif not nxt or nxt in RIGHT_BOUNDARY:
-                bound += 0.5
+            else:
+                word = lex.cues_after.starting_at(text, end)
+                if word is not None:
+                    cue = True
+                    bound += 1.5 if word in lex.cues_after_strong else 0.5
+                elif not nxt or nxt in RIGHT_BOUNDARY:
+                    bound += 0.5
             if end not in by_end:
                 if length == 3 and cue:
                     bound += 1.0  # name_then_cue
@@ -415,8 +417,8 @@ class Evidence:
                 bound += 2.0
             elif (start, end) in places:
                 bound -= 0.5
-            elif length == 3:
-                bound += 1.5
+            elif length == 3 and end in by_end:
+                bound += 1.5  # jieba_nr_split needs the name to end a word
             elif nr_start:
                 bound += 0.5
             if length == 3:
