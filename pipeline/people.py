@@ -52,8 +52,7 @@ SURNAME_SHARE = 0.5
 PLACE_WEIGHT = -0.5  # a word the segmenter tags as a place or an organization
 LIST_LIFT_MIN = 1.5  # own evidence a candidate needs before a named list neighbour lifts it (印尼、海峡 stay out)
 LIST_NEIGHBOUR_MIN = ACCEPT - 1.0  # evidence that makes a candidate a named list neighbour (_resolve_lists)
-JOINT_CHARS = frozenset("".join(LIST_JOINTS))
-assert all(len(joint) == 1 for joint in LIST_JOINTS), "_hopeless reads list joints as one character"
+JOINT_CHARS = frozenset("".join(LIST_JOINTS))  # every joint is one character (Evidence.hopeless relies on it)
 
 
 @dataclass(frozen=True)
@@ -490,7 +489,7 @@ def find_candidates(text: str, index: TokenIndex, titles: list[TitleSpan]) -> li
     """One candidate per start (the best name shape there), foreign names after titles, transliterations.
 
     Scores are read only where they can matter: a run of overlapping starts whose shapes can neither
-    be accepted nor touch a list (see _hopeless) is dropped before its context is read.
+    be accepted nor touch a list (Evidence.hopeless) is dropped before its context is read.
     """
     ev = Evidence(text, index, titles)
     lex, n = ev.lex, len(text)
@@ -605,7 +604,7 @@ def _resolve_lists(text: str, cands: list[Candidate]) -> list[Candidate]:
             for c in group:
                 c.evidence["list_of_names"] = 0.5
         group = [cand] if cand is not None else []
-    starts = {c.start for c in cands if c.score >= ACCEPT - 1.0}
+    starts = {c.start for c in cands if c.score >= LIST_NEIGHBOUR_MIN}
     for cand in cands:
         if "left_title" not in cand.evidence and not _list_neighbours_named(text, cand, starts):
             cand.evidence["list_of_words"] = -1.0  # 便民、利民、安民: a neighbour that is no name

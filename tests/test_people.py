@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from pipeline.model import Document, Paragraph
-from pipeline.people import Evidence, lexicon, name_shape, recognize_people
+from pipeline.people import LIST_JOINTS, Evidence, lexicon, name_shape, recognize_people
 from pipeline.segment import segment
 
 SPECS = yaml.safe_load((Path(__file__).parent / "specs" / "people.yaml").read_text(encoding="utf-8"))
@@ -98,8 +98,16 @@ def _facts(doc: Document) -> tuple:
             [(r.title, r.org, r.start, r.end) for r in doc.roles])
 
 
-@pytest.mark.parametrize("case", [pytest.param(c, id=c["id"]) for c in SPECS])
-def test_people_hopeless_starts_change_nothing(case, monkeypatch):
-    pruned = _facts(recognize(case["text"], case.get("kind", "body")))
+def test_people_list_joints_are_one_character():
+    assert all(len(joint) == 1 for joint in LIST_JOINTS)  # Evidence.hopeless reads a joint as one character
+
+
+PRUNING_CASES = [pytest.param(c["text"], c.get("kind", "body"), id=c["id"]) for c in SPECS] + (
+    [pytest.param(SEED.read_text(encoding="utf-8"), "body", id="seed-article")] if SEED.exists() else [])
+
+
+@pytest.mark.parametrize("text, kind", PRUNING_CASES)
+def test_people_hopeless_starts_change_nothing(text, kind, monkeypatch):
+    pruned = _facts(recognize(text, kind))
     monkeypatch.setattr(Evidence, "hopeless", lambda self, start, shapes: False)
-    assert _facts(recognize(case["text"], case.get("kind", "body"))) == pruned
+    assert _facts(recognize(text, kind)) == pruned
