@@ -24,7 +24,7 @@ from itertools import compress
 import numpy as np
 
 from .model import Document, Mention, Organization, Token
-from .rules import RulesError, load_words, load_yaml
+from .rules import RulesError, load_words, load_yaml, trie_alternation
 
 log = logging.getLogger(__name__)
 
@@ -160,26 +160,10 @@ def org_kind(name: str) -> str:
 def trie_regex(words, source: str) -> re.Pattern:
     """A regex of the words shaped as their trie (北京(?:市)?…), so that finditer yields the
     leftmost-longest non-overlapping matches, one branch per character, in C."""
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-    if not trie:
+    pattern = trie_alternation(words)
+    if not pattern:
         raise RulesError(f"rules file {source} holds no entries")
-
-    def pattern(node: dict) -> str:
-        leaves = [re.escape(ch) for ch, sub in sorted(node.items()) if ch and list(sub) == [""]]
-        branches = [re.escape(ch) + pattern(sub) for ch, sub in sorted(node.items()) if ch and list(sub) != [""]]
-        if leaves:
-            branches.append(leaves[0] if len(leaves) == 1 else "[" + "".join(leaves) + "]")
-        if not branches:
-            return ""
-        body = "(?:" + "|".join(branches) + ")"
-        return body + "?" if "" in node else body
-
-    return re.compile(pattern(trie))
+    return re.compile(pattern)
 
 
 class Gazetteer:
