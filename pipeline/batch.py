@@ -303,7 +303,7 @@ def _results(job_list: list[Job], out_dir: Path, jobs: int, progress: bool, resu
     else:
         context = multiprocessing.get_context("fork")
         with context.Pool(jobs) as pool:
-            for result in pool.imap(_process_star, [(job, out_dir, resume) for job in job_list], chunksize=4):
+            for result in pool.imap(_process_star, [(job, out_dir, resume) for job in job_list], chunksize=16):
                 yield result
                 bar.update(1)
     bar.close()

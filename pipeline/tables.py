@@ -126,9 +126,13 @@ def _frame(name: str, rows: list[dict]) -> pd.DataFrame:
 
 
 def _natural_key(column: pd.Series) -> pd.Series:
-    """evt-10 sorts after evt-9."""
-    return column.map(lambda v: tuple((0, int(p), "") if p.isdigit() else (1, 0, p)
-                                      for p in str(v).replace("-", " - ").split()))
+    """evt-10 sorts after evt-9: each distinct value's rank in natural order (ints sort fast)."""
+    ranked = sorted(column.dropna().unique(), key=_natural_parts)
+    return column.map({value: rank for rank, value in enumerate(ranked)})
+
+
+def _natural_parts(value) -> tuple:
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in str(value).replace("-", " - ").split())
 
 
 def rebuild_tables(out_dir: Path, formats: tuple[str, ...] = ("csv", "parquet")) -> TableWriter:
