@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .model import DateFact, Document, Event, Figure, Mention, Token
@@ -110,50 +110,81 @@ class _TokenAt:
         return None
 
 
+@dataclass
+class _Index:
+    """What linking looks up per sentence, built once per document (all lookups by bisect)."""
+    entities: list[Entity]
+    entity_starts: list[int]
+    places: list[tuple[int, int, str]]
+    figures_at: dict[int, list[Figure]]
+    dates_at: dict[int, list[DateFact]]
+    paragraph_starts: list[int]
+    token_starts: list[int]
+    token_ends: list[int]
+    topic_date: DateFact | None
+
+    @classmethod
+    def of(cls, doc: Document) -> "_Index":
+        entities = _entities(doc)
+        return cls(entities, [e.start for e in entities],
+                   [(e.start, e.end, e.id) for e in entities if e.is_place],  # outermost: not inside an org name
+                   _by_sentence(doc.sentences, doc.figures),
+                   _by_sentence(doc.sentences, [d for d in doc.dates if d.kind != "dateline"]),
+                   [p.start for p in doc.paragraphs], [t.start for t in doc.tokens], [t.end for t in doc.tokens],
+                   _topic_date(doc))
+
+
+@dataclass
+class _Discourse:
+    """What carries from sentence to sentence within a paragraph."""
+    paragraph: object = None
+    date: DateFact | None = None
+    actor: list[str] = field(default_factory=list)
+
+
 def link_events(doc: Document) -> Document:
     rules = event_rules()
-    entities = _entities(doc)
-    entity_starts = [e.start for e in entities]
-    places = [(e.start, e.end, e.id) for e in entities if e.is_place]  # outermost: not inside an org name
-    figures_at = _by_sentence(doc.sentences, doc.figures)
-    dates_at = _by_sentence(doc.sentences, [d for d in doc.dates if d.kind != "dateline"])
-    paragraph_starts = [p.start for p in doc.paragraphs]
-    topic_date = _topic_date(doc)
-    carried_date: DateFact | None = None
-    carried_actor: list[str] = []
-    paragraph = None
-    token_starts = [t.start for t in doc.tokens]
-    token_ends = [t.end for t in doc.tokens]
+    index = _Index.of(doc)
+    state = _Discourse()
     for sent_start, sent_end in doc.sentences:
-        para = doc.paragraphs[bisect_right(paragraph_starts, sent_start) - 1] if doc.paragraphs else None
-        if para is not paragraph:
-            paragraph, carried_date, carried_actor = para, None, []
+        para = doc.paragraphs[bisect_right(index.paragraph_starts, sent_start) - 1] if doc.paragraphs else None
+        if para is not state.paragraph:
+            state = _Discourse(para)
         if para is not None and para.kind in ("title", "subtitle", "byline"):
             continue
-        first, last = bisect_left(token_starts, sent_start), bisect_left(token_starts, sent_end)
-        sentence = Sentence(sent_start, sent_end, doc.tokens[first:last], _clauses(doc.match_text, sent_start, sent_end),
-                            _TokenAt(token_starts, first), _TokenAt(token_ends, first))
-        local = entities[bisect_right(entity_starts, sent_start - 1):bisect_right(entity_starts, sent_end - 1)]
-        own_date = [d for d in dates_at.get(sent_start, []) if not _is_baseline(doc, rules, d)]
-        events = _sentence_events(doc, rules, sentence, figures_at.get(sent_start, []))
-        reported = _reported(events, bool(own_date))
-        for event in reported or events[-1:]:  # the last action still sets the actor that carries
-            event.actors, event.targets = _arguments(doc, rules, local, sentence, event.trigger)
-        location = _location(doc, rules, places, sent_start, sent_end) \
-            or next(filter(None, (_visited(rules, local, e) for e in events)), None)
-        for event in reported:
-            event.location = location
-            _attach_date(event, own_date, carried_date or topic_date)
-            if not event.actors and carried_actor and _subject_allows_carry(doc, sentence, event.trigger.start, carried_actor[0]):
-                event.actors, event.carried = list(carried_actor), event.carried + ["actor"]
-        doc.events.extend(reported)
-        carriable = [d for d in own_date if not _is_start_point(doc, rules, d)]
-        if carriable:
-            carried_date = carriable[-1]
-        actors = [a for e in reported or events[-1:] for a in e.actors if "actor" not in e.carried]
-        if actors:
-            carried_actor = actors[-1:]
+        figures, dates = index.figures_at.get(sent_start, []), index.dates_at.get(sent_start, [])
+        if not figures and not dates and not rules.trigger_pattern.search(doc.match_text, sent_start, sent_end):
+            continue  # nothing happens here, and nothing changes what carries over
+        doc.events.extend(_link_sentence(doc, rules, index, state, (sent_start, sent_end), figures, dates))
     return doc
+
+
+def _link_sentence(doc: Document, rules: EventRules, index: _Index, state: _Discourse, span: tuple[int, int],
+                   figures: list[Figure], dates: list[DateFact]) -> list[Event]:
+    start, end = span
+    first, last = bisect_left(index.token_starts, start), bisect_left(index.token_starts, end)
+    sentence = Sentence(start, end, doc.tokens[first:last], _clauses(doc.match_text, start, end) if figures else [],
+                        _TokenAt(index.token_starts, first), _TokenAt(index.token_ends, first))
+    local = index.entities[bisect_right(index.entity_starts, start - 1):bisect_right(index.entity_starts, end - 1)]
+    own_date = [d for d in dates if not _is_baseline(doc, rules, d)]
+    events = _sentence_events(doc, rules, sentence, figures)
+    reported = _reported(events, bool(own_date))
+    for event in reported or events[-1:]:  # the last action still sets the actor that carries
+        event.actors, event.targets = _arguments(doc, rules, local, sentence, event.trigger)
+    location = _location(doc, rules, index.places, start, end) \
+        or next(filter(None, (_visited(rules, local, e) for e in events)), None)
+    for event in reported:
+        event.location = location
+        _attach_date(event, own_date, state.date or index.topic_date)
+        if not event.actors and state.actor and _subject_allows_carry(doc, sentence, event.trigger.start, state.actor[0]):
+            event.actors, event.carried = list(state.actor), event.carried + ["actor"]
+    carriable = [d for d in own_date if not _is_start_point(doc, rules, d)]
+    if carriable:
+        state.date = carriable[-1]
+    actors = [a for e in reported or events[-1:] for a in e.actors if "actor" not in e.carried]
+    if actors:
+        state.actor = actors[-1:]
+    return reported
 
 
 def _is_baseline(doc: Document, rules: EventRules, date: DateFact) -> bool:
