@@ -99,6 +99,7 @@ class PeopleLexicon:
     surname_start: re.Pattern  # a character that opens a surname (single or compound)
     given_odds: dict[str, float]  # log-odds of a character being in a given name, vs. any text
     surname_odds: dict[str, float]  # log-odds of a character being the surname, vs. any text
+    place_final: frozenset[str]  # last characters that make a name-shaped word a river or village
 
 
 def _name_odds(rows: tuple[str, ...]) -> tuple[dict[str, float], dict[str, float]]:
@@ -165,6 +166,7 @@ def lexicon() -> PeopleLexicon:
         translit_run=re.compile("[%s]{3,}" % re.escape("".join(sorted(translit)) + DOTS)),
         given_odds=given_odds,
         surname_odds=surname_odds,
+        place_final=frozenset("".join(_word_list(cues, "place_final", "people_cues.yaml"))),
     )
 
 
@@ -464,7 +466,20 @@ class Evidence:
         likelihood = given_name_likelihood(name)
         if likelihood:
             evidence["given_chars"] = likelihood
+        if self._cuts_address(start, end):
+            evidence["cuts_form_of_address"] = -3.0  # 村民仇先|生称: 仇先生 is no name
+        if name[-1] in lex.place_final and not evidence.get("left_title"):
+            evidence["place_final"] = -2.0  # 梁王河, 刘家庄: a river or a village, unless a title names it
         return Candidate(start, end, name, evidence)
+
+    def _cuts_address(self, start: int, end: int) -> bool:
+        """The candidate ends inside a form of address written after a surname (仇先|生)."""
+        text = self.text
+        for cut in range(max(start + 1, end - 1), end):
+            address = self.lex.honorific_after.starting_at(text, cut)
+            if address is not None and cut + len(address) > end:
+                return True
+        return False
 
 
 @lru_cache(maxsize=1 << 16)
