@@ -4,6 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
+from pipeline.clean import fold_width
 import yaml
 
 from pipeline.model import Document, Paragraph
@@ -15,7 +17,8 @@ SEED = Path(__file__).resolve().parent.parent / "corpus" / "seed-daxing-union.tx
 
 
 def fold(text: str) -> str:
-    return "".join(chr(ord(c) - 0xFEE0) if 0xFF01 <= ord(c) <= 0xFF5E else " " if c == "\u3000" else c for c in text)
+    """The pipeline's own view (full-width digits folded, Chinese punctuation such as （） kept)."""
+    return fold_width(text)
 
 
 def recognize(text: str, kind: str = "body") -> Document:
