@@ -27,6 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from pipeline.clean import match_view  # noqa: E402
 from pipeline.model import Document, Paragraph  # noqa: E402
 from pipeline.people import recognize_people  # noqa: E402
 from pipeline.segment import segment  # noqa: E402
@@ -48,8 +49,8 @@ ORG_KINDS_SCORED = ("government", "organization")
 
 
 def fold(text: str) -> str:
-    """Full-width ASCII and the ideographic space to half-width, one character for one."""
-    return "".join(chr(ord(c) - 0xFEE0) if 0xFF01 <= ord(c) <= 0xFF5E else " " if c == "\u3000" else c for c in text)
+    """The view the pipeline matches on (pipeline.clean.match_view), so the bench measures what runs."""
+    return match_view(text)[0]
 
 
 def recognize(text: str) -> Document:
