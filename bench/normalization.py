@@ -104,16 +104,21 @@ def _number_values(text: str) -> list[float]:
     return [n.value for n in find_numbers(fold_width(text)) if not n.bare]
 
 
-def run_extract_numbers(cases: list[dict]) -> SuiteResult:
+def _run_extract(cases: list[dict], values_of) -> SuiteResult:
+    """Every expected value found among ours; a negative case (nothing expected) finds nothing."""
     res = SuiteResult([])
     for case in cases:
-        got = _number_values(case["text"])
+        got = values_of(case["text"])
         want = [e["value"] for e in case["expected"] if e.get("value") is not None]
         ok = all(any(close(g, w) for g in got) for w in want) and (bool(want) or not got)
         res.ours.append(ok)
         if not ok:
             res.failures.append(f"{case['text'][:50]!r} want {want} got {got}")
     return res
+
+
+def run_extract_numbers(cases: list[dict]) -> SuiteResult:
+    return _run_extract(cases, _number_values)
 
 
 def _peer_parse_number(text: str):
@@ -156,15 +161,7 @@ def _percent_values(text: str) -> list[float]:
 
 
 def run_extract_percent(cases: list[dict]) -> SuiteResult:
-    res = SuiteResult([])
-    for case in cases:
-        got = _percent_values(case["text"])
-        want = [e["value"] for e in case["expected"] if e.get("value") is not None]
-        ok = all(any(close(g, w) for g in got) for w in want) and (bool(want) or not got)
-        res.ours.append(ok)
-        if not ok:
-            res.failures.append(f"{case['text'][:50]!r} want {want} got {got}")
-    return res
+    return _run_extract(cases, _percent_values)
 
 
 # ------------------------------------------------------------------ money
