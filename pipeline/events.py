@@ -93,6 +93,7 @@ class Sentence:
     clauses: list[tuple[int, int]]
     token_at_start: "_TokenAt"  # token index by start offset / by end offset, relative to
     token_at_end: "_TokenAt"    # this sentence's first token
+    target_zones: list[tuple[int, int]] | None = None  # filled on first use by _inside_target_phrase
 
 
 class _TokenAt:
@@ -425,15 +426,27 @@ def _arguments(doc: Document, rules: EventRules, entities: list[Entity], sentenc
 
 def _inside_target_phrase(sentence: Sentence, rules: EventRules, offset: int) -> bool:
     """为全区劳模、北京市劳动模范…送去: everything between 为 and the next verb is the recipient."""
-    inside = False
+    if sentence.target_zones is None:
+        sentence.target_zones = _target_zones(sentence, rules)
+    zones = sentence.target_zones
+    index = bisect_right(zones, (offset, offset)) - 1
+    return index >= 0 and zones[index][0] < offset <= zones[index][1]
+
+
+def _target_zones(sentence: Sentence, rules: EventRules) -> list[tuple[int, int]]:
+    """(after the marker, up to the next verb or clause mark) spans of a sentence, in order."""
+    zones: list[tuple[int, int]] = []
+    opened: int | None = None
     for token in sentence.tokens:
-        if token.start >= offset:
-            return inside
         if token.word in rules.target_markers and token.pos == "p":
-            inside = True
-        elif token.pos.startswith("v") or token.word in "，,；;":
-            inside = False
-    return inside
+            if opened is None:
+                opened = token.start
+        elif opened is not None and (token.pos.startswith("v") or token.word in "，,；;"):
+            zones.append((opened, token.start))
+            opened = None
+    if opened is not None:
+        zones.append((opened, sentence.end))
+    return zones
 
 
 def _recipient_phrase(doc: Document, rules: EventRules, sentence: Sentence, trigger: Mention) -> str | None:
