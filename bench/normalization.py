@@ -42,8 +42,7 @@ Cases we judge wrong or outside our contract in the suites themselves (scored, n
     shared multiplier is ambiguous; we follow the suite's rule (strip the big unit).
   * jionlp_money "几十万块", "数十亿元" expect [10万, 100万): we give the lower bound with
     qualifier "over" (as 十几万 and the dev gold's 余/多), which the scorer accepts.
-Known gaps (not judged wrong): "2222.2222.22222.222" (dotted runs), "...9", "10k~15k" salary
-without a currency word.
+Known gaps (not judged wrong): "2222.2222.22222.222" (dotted runs), "...9".
 """
 from __future__ import annotations
 

@@ -87,6 +87,10 @@ class FigureRules:
     dime_words: frozenset[str]  # sub-units worth 0.1 (毛 角 毫): a digit after one is cents
     fixed: re.Pattern | None  # words that are a figure without a numeral (打对折)
     fixed_values: dict[str, tuple[str, str, float]]
+    implied_yuan: UnitInfo  # the unit a salary or price word implies for 10k, 3w (its own object: `is` tells it apart)
+    implied_mults: frozenset[str]
+    implied_window: int
+    implied_cues: re.Pattern
 
 
 def _words(spec: dict, key: str, source: str) -> list[str]:
@@ -167,6 +171,12 @@ def figure_rules() -> FigureRules:
     separators = _words(spec, "range_separators", src)
     if any(len(k) != 1 or len(v) != 1 for k, v in script.items()):
         raise RulesError(f"{src}: script_variants must map one character to one character")
+    implied = _mapping(spec, "implied_yuan", src)
+    implied_mults = frozenset(_words(implied, "multipliers", f"{src} implied_yuan"))
+    if not implied_mults <= _LATIN_END:
+        raise RulesError(f"{src}: implied_yuan multipliers must be among {sorted(_LATIN_END)}")
+    if not isinstance(implied.get("window"), int) or implied["window"] < 1:
+        raise RulesError(f"{src}: implied_yuan window must be a positive number of characters")
     return FigureRules(
         prefix=quals["prefix_qualifiers"],
         prefix_re=re.compile(f"(?:{alternation(quals['prefix_qualifiers'])})$"),
@@ -210,6 +220,10 @@ def figure_rules() -> FigureRules:
         dime_words=frozenset(w for w, v in subunits.items() if v == 0.1),
         fixed=_guarded_words(fixed, not_before) if fixed else None,
         fixed_values=fixed,
+        implied_yuan=UnitInfo("元", "money", "元", "CNY"),
+        implied_mults=implied_mults,
+        implied_window=implied["window"],
+        implied_cues=re.compile(alternation(_words(implied, "cues", f"{src} implied_yuan"))),
     )
 
 
@@ -311,6 +325,21 @@ def _currency_prefix(text: str, start: int, floor: int, rules: FigureRules) -> r
     if not _ends_with(text, start, rules.currency_last):
         return None
     return rules.currency_prefix.search(text, max(floor, start - 8), start)
+
+
+def _implied_yuan(text: str, start: int, n: NumberSpan, rules: FigureRules) -> tuple[UnitInfo, int] | None:
+    """元 for an Arabic amount with a Latin multiplier (10k, 3w) and no money unit after it, when a
+    salary or price word (月薪, 薪酬, 售价…) stands shortly before `start` (where the figure's first
+    numeral begins) in the same clause: the unit, zero characters wide, ending at n."""
+    if n.text[-1] not in rules.implied_mults or not _ARABIC.match(n.text):
+        return None
+    written = _unit_at(text, n.end, rules)
+    if written and written[0].kind == "money":
+        return None
+    clause = _CLAUSE_MARK.split(text[max(0, start - rules.implied_window) : start])[-1]
+    if not rules.implied_cues.search(clause):
+        return None
+    return rules.implied_yuan, n.end
 
 
 def _is_year(n: NumberSpan) -> bool:
@@ -415,21 +444,26 @@ def _figure_at(text: str, n: NumberSpan, by_start: dict[int, NumberSpan], rules:
                        qualifier, "percent", "%", rule="figure.percent.fraction" if fraction else "figure.percent.chinese")
         return _finish(text, draft, rules, floor)
 
-    if text[pos : pos + 1] not in rules.tail_first and not arabic_big \
+    implied = _implied_yuan(text, start, n, rules) if latin_end else None  # 月薪8k, 薪酬10k~15k
+    if implied is None and text[pos : pos + 1] not in rules.tail_first and not arabic_big \
             and not (before in rules.currency_near and _ends_with(text, start, rules.currency_last)):
         return None  # no unit, range, fuzzy word or race time after it, no currency before: 3月, 2021-
-    if latin_end and not rules.unit.match(text, n.end):
+    if latin_end and implied is None and not rules.unit.match(text, n.end):
         return None
     if before and before in "×xX*":  # 4×100米 names an event, not a distance
         return None
 
     # range: NUM [unit] sep NUM
-    first_unit = found = _unit_at(text, pos, rules)
+    first_unit = found = implied or _unit_at(text, pos, rules)
     sep_pos = first_unit[1] if first_unit else pos
     sep = rules.range_sep.match(text, sep_pos) if text[sep_pos : sep_pos + 1] in rules.range_first else None
     if sep and value_max is None and sep.end() in by_start:
         second = by_start[sep.end()]
         second_unit = _unit_at(text, second.end, rules)
+        if second.text[-1] in rules.implied_mults and (second_unit is None or second_unit[0].kind != "money"):
+            implied_second = implied or (None if first_unit else _implied_yuan(text, start, second, rules))
+            if implied_second:  # 薪酬10k~15k, 月薪10~15k
+                second_unit = implied_second[0], second.end
         fuzzy2 = text[second.end : second.end + 1] in rules.fuzzy
         unit_after = _unit_at(text, second.end + (1 if fuzzy2 else 0), rules) if not second_unit else second_unit
         if unit_after and (not first_unit or first_unit[0] == unit_after[0]) and not _is_year(second):
@@ -437,6 +471,8 @@ def _figure_at(text: str, n: NumberSpan, by_start: dict[int, NumberSpan], rules:
                 value = value * _shared_multiplier(n, second) if not first_unit else value
                 value_max, qualifier = second.value, "range"
                 pos = second.end
+                if second_unit and second_unit[0] is rules.implied_yuan:
+                    implied = second_unit
                 if fuzzy2:
                     pos += 1
 
@@ -454,6 +490,8 @@ def _figure_at(text: str, n: NumberSpan, by_start: dict[int, NumberSpan], rules:
 
     if pos != n.end:
         found = _unit_at(text, pos, rules)
+        if implied and (found is None or found[0].kind != "money"):
+            found = implied[0], pos
     if found:
         word = found[0].word
         if word in rules.arabic_only and not _ARABIC.match(raw):
@@ -499,6 +537,8 @@ def _figure_at(text: str, n: NumberSpan, by_start: dict[int, NumberSpan], rules:
                             pos = draft.end = tenth.end()
             draft.rule = f"figure.percent.{'sign' if info.factor == 1 else 'proportion'}"
         elif kind == "money":
+            if info is rules.implied_yuan:
+                draft.rule = "figure.money.implied_yuan"
             if info.factor != 1:  # 三美分
                 draft.value = value * info.factor
                 draft.value_max = None if value_max is None else value_max * info.factor

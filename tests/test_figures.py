@@ -141,3 +141,9 @@ def test_find_figures_with_real_tokens(text, expected):
 def test_figures_positional_figure_matches_the_model():
     # _to_figure builds Figure positionally (speed): its field order must be the model's
     assert tuple(f.name for f in dataclasses.fields(Figure))[: len(_FIGURE_FIELDS)] == _FIGURE_FIELDS
+
+
+@pytest.mark.parametrize("text", ["月薪8k", "我们薪酬能给到10k~15k。", "据说月薪10~15k。"])
+def test_find_figures_implied_yuan_names_its_rule(text):
+    (fig,) = find_figures(text)
+    assert fig.rule == "figure.money.implied_yuan"
