@@ -259,9 +259,9 @@ def _reported(events: list[Event], has_own_date: bool) -> list[Event]:
 
 def _entities(doc: Document) -> list[Entity]:
     """People, organizations and places: any of them can act (大东区 实施改造) — except the
-    reporters named in a byline (本报讯（记者 刘洋）7月15日…)."""
-    bylined = set(doc.byline.reporter_spans)
-    found = [Entity(p.id, m.start, m.end) for p in doc.people for m in p.mentions if (m.start, m.end) not in bylined]
+    reporters named in a byline (本报讯（记者 刘洋）7月15日…) and the outlet or place of a
+    dateline (中新浙江网8月26日电, 本报北京1月23日电)."""
+    found = [Entity(p.id, m.start, m.end) for p in doc.people for m in p.mentions]
     found += [Entity(o.id, m.start, m.end) for o in doc.organizations for m in o.mentions]
     found += [Entity(o.id, m.start, m.end, is_place=True) for o in doc.locations for m in o.mentions]
     found.sort(key=lambda e: (e.start, -e.end))
@@ -269,7 +269,9 @@ def _entities(doc: Document) -> list[Entity]:
     for entity in found:  # 大兴区 inside 大兴区总工会 is not a second candidate
         if not outermost or entity.start >= outermost[-1].end:
             outermost.append(entity)
-    return outermost
+    bylined = set(doc.byline.reporter_spans)
+    dateline_starts = {d.start for d in doc.dates if d.kind == "dateline"}
+    return [e for e in outermost if (e.start, e.end) not in bylined and e.end not in dateline_starts]
 
 
 def _topic_date(doc: Document) -> DateFact | None:
