@@ -343,12 +343,12 @@ class Evidence:
             ev["whole_bracket"] = 2.0  # （刘保奇）: a name alone in brackets closes a report
         elif nxt and nxt in "（( \u3000" and lex.bracket.match(text[end:end + 12]):
             ev["right_bracket"] = 3.0
-        elif lex.honorific_after.starting_at(text, end) is not None:
+        elif nxt in lex.honorific_after.by_first and lex.honorific_after.starting_at(text, end) is not None:
             ev["right_honorific"] = 3.0
         elif (title := self.title_start.get(end)) is not None and title.kind == "title" and not title.weak:
             ev["right_title"] = 2.0
         else:
-            cue = lex.cues_after.starting_at(text, end)
+            cue = lex.cues_after.starting_at(text, end) if nxt in lex.cues_after.by_first else None
             if cue is not None:
                 ev["right_cue"] = 1.5 if cue in lex.cues_after_strong else 0.5
             elif not nxt or nxt in RIGHT_BOUNDARY:
@@ -389,6 +389,7 @@ class Evidence:
         tok = self.index.tokens[tok_i] if tok_i is not None else None
         lex, title_start, by_end = self.lex, self.title_start, self.by_end
         nr, places, nr_start = self.nr, self.places, start in self.nr_starts
+        honorific, cues = lex.honorific_after, lex.cues_after
         for length, likelihood in shapes:
             end = start + length
             nxt = text[end:end + 1]
@@ -396,14 +397,16 @@ class Evidence:
                 return False
             bound = base + likelihood
             # _read_right without the bracket regex: a bracket or space after the name may be worth 3
+            # (a word set is read only when a word of it opens with nxt)
             cue = False
-            if nxt and nxt in "）)（( \u3000" or lex.honorific_after.starting_at(text, end) is not None:
+            if nxt and nxt in "）)（( \u3000" or (nxt in honorific.by_first
+                                                  and honorific.starting_at(text, end) is not None):
                 bound += 3.0
-                cue = lex.cues_after.starting_at(text, end) is not None  # when the bracket regex fails
+                cue = nxt in cues.by_first and cues.starting_at(text, end) is not None  # when the bracket regex fails
             elif (title := title_start.get(end)) is not None and title.kind == "title" and not title.weak:
                 bound += 2.0
             else:
-                word = lex.cues_after.starting_at(text, end)
+                word = cues.starting_at(text, end) if nxt in cues.by_first else None
                 if word is not None:
                     cue = True
                     bound += 1.5 if word in lex.cues_after_strong else 0.5
@@ -474,9 +477,11 @@ class Evidence:
 
     def _cuts_address(self, start: int, end: int) -> bool:
         """The candidate ends inside a form of address written after a surname (仇先|生)."""
-        text = self.text
+        text, honorific = self.text, self.lex.honorific_after
         for cut in range(max(start + 1, end - 1), end):
-            address = self.lex.honorific_after.starting_at(text, cut)
+            if text[cut] not in honorific.by_first:
+                continue
+            address = honorific.starting_at(text, cut)
             if address is not None and cut + len(address) > end:
                 return True
         return False
