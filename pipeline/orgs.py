@@ -194,26 +194,30 @@ class Gazetteer:
                 self._pair[codes[0] * size + codes[1]] = True
             lengths.setdefault(word[:2], set()).add(len(word))
         self._lengths = {head: tuple(sorted(ns, reverse=True)) for head, ns in lengths.items()}
+        # word -> positions in self.names of the lists holding it, so find appends without reading bits
+        self._owners = {word: tuple(bit for bit in range(len(self.names)) if mask >> bit & 1)
+                        for word, mask in self.masks.items()}
 
     def find(self, text: str) -> dict[str, list[tuple[int, int, str]]]:
         """List name -> (start, end, word) of each occurrence, by start, the longest first at a start."""
-        found: dict[str, list[tuple[int, int, str]]] = {name: [] for name in self.names}
+        lists: list[list[tuple[int, int, str]]] = [[] for _ in self.names]
+        found = dict(zip(self.names, lists))
         if not text:
             return found
         codes = self._code[np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)]
         opens = self._single[codes]
         opens[:-1] |= self._pair[codes[:-1].astype(np.intp) * self._size + codes[1:]]
-        lengths, masks, names, n = self._lengths, self.masks, self.names, len(text)
+        lengths, owners_of, n = self._lengths, self._owners, len(text)
         for start in np.flatnonzero(opens).tolist():
             for head in (text[start:start + 2], text[start]) if start + 1 < n else (text[start],):
                 for size in lengths.get(head, ()):
-                    word = text[start:start + size]
-                    mask = masks.get(word) if start + size <= n else None
-                    if mask is None:
+                    end = start + size
+                    owners = owners_of.get(text[start:end]) if end <= n else None
+                    if owners is None:
                         continue
-                    for bit, name in enumerate(names):
-                        if mask >> bit & 1:
-                            found[name].append((start, start + size, word))
+                    hit = (start, end, text[start:end])
+                    for k in owners:
+                        lists[k].append(hit)
         return found
 
 
