@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import ahocorasick
+import numpy as np
 
 from .model import Document, Mention, Person, Role
 from .orgs import (Gazetteer, OrgSpan, TokenIndex, WordSet, first_disjoint, gazetteer_lists, learned_words, org_spans,
@@ -96,7 +97,7 @@ class PeopleLexicon:
     stop_chars: frozenset[str]
     translit: frozenset[str]
     translit_run: re.Pattern  # three or more transliteration characters or dots in a row
-    surname_start: re.Pattern  # a character that opens a surname (single or compound)
+    surname_start: np.ndarray  # by code point: the character opens a surname (single or compound)
     given_odds: dict[str, float]  # log-odds of a character being in a given name, vs. any text
     surname_odds: dict[str, float]  # log-odds of a character being the surname, vs. any text
     place_final: frozenset[str]  # last characters that make a name-shaped word a river or village
@@ -119,6 +120,19 @@ def _name_odds(rows: tuple[str, ...]) -> tuple[dict[str, float], dict[str, float
                 for c in counts}
 
     return odds(1), odds(2)
+
+
+def _char_table(chars) -> np.ndarray:
+    table = np.zeros(0x110000, bool)
+    table[[ord(ch) for ch in chars]] = True
+    return table
+
+
+def _offsets_of(table: np.ndarray, text: str) -> list[int]:
+    """Offsets of the characters of text marked in table (see _char_table), in order."""
+    if not text:
+        return []
+    return np.flatnonzero(table[np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)]).tolist()
 
 
 def _word_list(spec: dict, key: str, source: str) -> list[str]:
@@ -162,7 +176,7 @@ def lexicon() -> PeopleLexicon:
         bracket=bracket,
         stop_chars=frozenset("".join(_word_list(cues, "not_in_given_name", "people_cues.yaml"))),
         translit=translit,
-        surname_start=re.compile("[%s]" % re.escape("".join(sorted({s[0] for s in surnames})))),
+        surname_start=_char_table({s[0] for s in surnames}),
         translit_run=re.compile("[%s]{3,}" % re.escape("".join(sorted(translit)) + DOTS)),
         given_odds=given_odds,
         surname_odds=surname_odds,
@@ -514,7 +528,7 @@ def find_candidates(text: str, index: TokenIndex, titles: list[TitleSpan]) -> li
     ev = Evidence(text, index, titles)
     lex, n = ev.lex, len(text)
     by_start = index.by_start
-    starts = {p for p in map(re.Match.start, lex.surname_start.finditer(text)) if p in by_start}
+    starts = set(filter(by_start.__contains__, _offsets_of(lex.surname_start, text)))
     for t in titles:
         s = t.end
         while s < n and text[s] in SPACES:
