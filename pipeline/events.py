@@ -89,26 +89,17 @@ class Entity:
 class Sentence:
     start: int
     end: int
-    tokens: list[Token]
+    tokens: list[Token]  # the document's tokens[first:first + len(tokens)]
     clauses: list[tuple[int, int]]
-    token_at_start: "_TokenAt"  # token index by start offset / by end offset, relative to
-    token_at_end: "_TokenAt"    # this sentence's first token
+    first: int  # index of the sentence's first token in the document
+    index: "_Index"
+    triggers: list[tuple[int, int]]  # spans of trigger-lexicon matches in the sentence, in order
     target_zones: list[tuple[int, int]] | None = None  # filled on first use by _inside_target_phrase
 
-
-class _TokenAt:
-    """Token index (relative to a sentence's first token) of the token that starts or ends at an
-    offset, found by bisect over the document's token offsets; None when no token does."""
-    __slots__ = ("offsets", "shift")
-
-    def __init__(self, offsets: list[int], shift: int):
-        self.offsets, self.shift = offsets, shift
-
-    def get(self, offset: int) -> int | None:
-        index = bisect_left(self.offsets, offset)
-        if index < len(self.offsets) and self.offsets[index] == offset:
-            return index - self.shift
-        return None
+    def token_range(self, start: int, end: int) -> range:
+        """Document indexes of the sentence's tokens that start in [start, end)."""
+        starts, first, last = self.index.token_starts, self.first, self.first + len(self.tokens)
+        return range(bisect_left(starts, start, first, last), bisect_left(starts, end, first, last))
 
 
 @dataclass
@@ -120,19 +111,25 @@ class _Index:
     figures_at: dict[int, list[Figure]]
     dates_at: dict[int, list[DateFact]]
     paragraph_starts: list[int]
+    tokens: list[Token]
     token_starts: list[int]
     token_ends: list[int]
     topic_date: DateFact | None
 
     @classmethod
-    def of(cls, doc: Document) -> "_Index":
+    def of(cls, doc: Document, rules: EventRules) -> "_Index":
         entities = _entities(doc)
+        starts, ends = doc.token_offsets()
         return cls(entities, [e.start for e in entities],
                    [(e.start, e.end, e.id) for e in entities if e.is_place],  # outermost: not inside an org name
                    _by_sentence(doc.sentences, doc.figures),
                    _by_sentence(doc.sentences, [d for d in doc.dates if d.kind != "dateline"]),
-                   [p.start for p in doc.paragraphs], [t.start for t in doc.tokens], [t.end for t in doc.tokens],
-                   _topic_date(doc))
+                   [p.start for p in doc.paragraphs], doc.tokens, starts, ends, _topic_date(doc))
+
+    def token_at(self, offsets: list[int], offset: int) -> int | None:
+        """Index of the token that starts (offsets = token_starts) or ends (token_ends) at offset."""
+        index = bisect_left(offsets, offset)
+        return index if index < len(offsets) and offsets[index] == offset else None
 
 
 @dataclass
@@ -145,7 +142,7 @@ class _Discourse:
 
 def link_events(doc: Document) -> Document:
     rules = event_rules()
-    index = _Index.of(doc)
+    index = _Index.of(doc, rules)
     state = _Discourse()
     for sent_start, sent_end in doc.sentences:
         para = doc.paragraphs[bisect_right(index.paragraph_starts, sent_start) - 1] if doc.paragraphs else None
@@ -154,18 +151,20 @@ def link_events(doc: Document) -> Document:
         if para is not None and para.kind in ("title", "subtitle", "byline"):
             continue
         figures, dates = index.figures_at.get(sent_start, []), index.dates_at.get(sent_start, [])
-        if not figures and not dates and not rules.trigger_pattern.search(doc.match_text, sent_start, sent_end):
+        triggers = [m.span() for m in rules.trigger_pattern.finditer(doc.match_text, sent_start, sent_end)]
+        if not figures and not dates and not triggers:
             continue  # nothing happens here, and nothing changes what carries over
-        doc.events.extend(_link_sentence(doc, rules, index, state, (sent_start, sent_end), figures, dates))
+        doc.events.extend(_link_sentence(doc, rules, index, state, (sent_start, sent_end), figures, dates, triggers))
     return doc
 
 
 def _link_sentence(doc: Document, rules: EventRules, index: _Index, state: _Discourse, span: tuple[int, int],
-                   figures: list[Figure], dates: list[DateFact]) -> list[Event]:
+                   figures: list[Figure], dates: list[DateFact], triggers: list[tuple[int, int]]) -> list[Event]:
     start, end = span
-    first, last = bisect_left(index.token_starts, start), bisect_left(index.token_starts, end)
+    first = bisect_left(index.token_starts, start)
+    last = bisect_left(index.token_starts, end, first)
     sentence = Sentence(start, end, doc.tokens[first:last], _clauses(doc.match_text, start, end) if figures else [],
-                        _TokenAt(index.token_starts, first), _TokenAt(index.token_ends, first))
+                        first, index, triggers)
     local = index.entities[bisect_right(index.entity_starts, start - 1):bisect_right(index.entity_starts, end - 1)]
     own_date = [d for d in dates if not _is_baseline(doc, rules, d)]
     events = _sentence_events(doc, rules, sentence, figures)
@@ -298,23 +297,24 @@ def _attach_date(event: Event, own: list[DateFact], carried: DateFact | None) ->
 
 def find_triggers(doc: Document, rules: EventRules, sentence: Sentence) -> list[Mention]:
     """Lexicon triggers of a sentence that act as verbs here (see the module docstring)."""
-    by_start, by_end = sentence.token_at_start, sentence.token_at_end
+    index, tokens, shift = sentence.index, sentence.tokens, sentence.first  # token indexes below: relative to the sentence
     triggers: list[Mention] = []
     noun_end = -1  # end of the last trigger word read as a noun: 的救助帮扶 is one noun compound
-    for match in rules.trigger_pattern.finditer(doc.match_text, sentence.start, sentence.end):
-        first, last = by_start.get(match.start()), by_end.get(match.end())
-        if first is None or last is None or first < 0:
+    for match_start, match_end in sentence.triggers:
+        first, last = index.token_at(index.token_starts, match_start), index.token_at(index.token_ends, match_end)
+        if first is None or last is None or first < shift:
             continue
-        following = sentence.tokens[last + 1].word if last + 1 < len(sentence.tokens) else ""
-        preceding = sentence.tokens[first - 1].word if first > 0 else ""
-        number_follows = last + 1 < len(sentence.tokens) and sentence.tokens[last + 1].pos == "m"
+        first, last = first - shift, last - shift
+        following = tokens[last + 1].word if last + 1 < len(tokens) else ""
+        preceding = tokens[first - 1].word if first > 0 else ""
+        number_follows = last + 1 < len(tokens) and tokens[last + 1].pos == "m"
         if following in rules.modifier_heads or preceding in rules.noun_prefixes \
-                or (noun_end >= 0 and _adjacent(doc, noun_end, match.start(), rules) and not number_follows):
-            noun_end = match.end()
+                or (noun_end >= 0 and _adjacent(doc, noun_end, match_start, rules) and not number_follows):
+            noun_end = match_end
             continue
-        if triggers and _adjacent(doc, triggers[-1].end, match.start(), rules):
+        if triggers and _adjacent(doc, triggers[-1].end, match_start, rules):
             continue
-        triggers.append(Mention(match.start(), match.end(), doc.text[match.start():match.end()]))
+        triggers.append(Mention(match_start, match_end, doc.text[match_start:match_end]))
     return triggers
 
 
@@ -378,8 +378,12 @@ def _sentence_verb_before(sentence: Sentence, rules: EventRules, offset: int) ->
 
 def _verbless_anchor(sentence: Sentence, clause: tuple[int, int], offset: int) -> Mention | None:
     """我国铁路营业里程15.9万公里 has no verb: the noun before the figure anchors an `other` event."""
-    nouns = [t for t in sentence.tokens if clause[0] <= t.start and t.end <= offset and t.pos.startswith("n")]
-    return Mention(nouns[-1].start, nouns[-1].end, nouns[-1].word) if nouns else None
+    tokens = sentence.index.tokens
+    for i in reversed(sentence.token_range(clause[0], offset)):
+        token = tokens[i]
+        if token.end <= offset and token.pos.startswith("n"):
+            return Mention(token.start, token.end, token.word)
+    return None
 
 
 def _main_trigger_after(sentence: Sentence, triggers: list[Mention], clause: tuple[int, int]) -> Mention | None:
@@ -394,8 +398,9 @@ def _main_trigger_after(sentence: Sentence, triggers: list[Mention], clause: tup
 
 
 def _clause_verb(sentence: Sentence, rules: EventRules, clause: tuple[int, int], offset: int) -> Mention | None:
-    verbs = [t for i, t in enumerate(sentence.tokens) if clause[0] <= t.start < clause[1] and t.pos in rules.fallback_pos
-             and not (i > 0 and sentence.tokens[i - 1].word in rules.noun_prefixes)]
+    tokens = sentence.index.tokens
+    verbs = [tokens[i] for i in sentence.token_range(*clause) if tokens[i].pos in rules.fallback_pos
+             and not (i > sentence.first and tokens[i - 1].word in rules.noun_prefixes)]
     before = [t for t in verbs if t.end <= offset]
     chosen = before[-1] if before else (verbs[0] if verbs else None)
     return Mention(chosen.start, chosen.end, chosen.word) if chosen else None
@@ -453,12 +458,13 @@ def _target_zones(sentence: Sentence, rules: EventRules) -> list[tuple[int, int]
 
 def _recipient_phrase(doc: Document, rules: EventRules, sentence: Sentence, trigger: Mention) -> str | None:
     """为他们送去 -> 他们: the words between a target-marker token and the trigger, if short."""
-    tokens = [t for t in sentence.tokens if t.end <= trigger.start]
-    for index in range(len(tokens) - 1, -1, -1):
+    tokens, first = doc.tokens, sentence.first
+    stop = bisect_right(sentence.index.token_ends, trigger.start, first, first + len(sentence.tokens))
+    for index in range(stop - 1, first - 1, -1):
         token = tokens[index]
         if token.word in "，,；;":
             return None
-        if token.word in rules.target_markers and token.pos == "p" and index + 1 < len(tokens):
+        if token.word in rules.target_markers and token.pos == "p" and index + 1 < stop:
             phrase = doc.text[tokens[index + 1].start:trigger.start].strip()
             return phrase if 1 < len(phrase) <= 20 else None
     return None

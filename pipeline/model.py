@@ -142,6 +142,10 @@ class Document:
     byline: Byline = field(default_factory=Byline)
     reference: ReferenceDate = field(default_factory=ReferenceDate)
     tokens: list[Token] = field(default_factory=list)
+    # tokens[i].start and tokens[i].end as flat lists, filled by segment with the tokens (for bisect);
+    # read them through token_offsets(), which rebuilds them when tokens were set some other way
+    token_starts: list[int] = field(default_factory=list)
+    token_ends: list[int] = field(default_factory=list)
     sentences: list[tuple[int, int]] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     dates: list[DateFact] = field(default_factory=list)
@@ -150,3 +154,10 @@ class Document:
     locations: list[Organization] = field(default_factory=list)
     roles: list[Role] = field(default_factory=list)  # roles naming no person
     events: list[Event] = field(default_factory=list)
+
+    def token_offsets(self) -> tuple[list[int], list[int]]:
+        """(starts, ends) of `tokens`, cached in token_starts / token_ends."""
+        if len(self.token_starts) != len(self.tokens) or len(self.token_ends) != len(self.tokens):
+            self.token_starts = [t.start for t in self.tokens]
+            self.token_ends = [t.end for t in self.tokens]
+        return self.token_starts, self.token_ends

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import accumulate
 
 import rjieba
 
@@ -35,13 +36,17 @@ def load_user_dictionary() -> int:
 
 def tokenize(text: str) -> list[Token]:
     """Tokens with half-open offsets into `text` and jieba POS tags."""
+    return _tokenize(text)[0]
+
+
+def _tokenize(text: str) -> tuple[list[Token], list[int], list[int]]:
+    """Tokens, their starts and their ends (one pass; the offsets are cached on the Document)."""
     load_user_dictionary()
-    tokens: list[Token] = []
-    offset = 0
-    for word, pos in rjieba.tag(text):
-        tokens.append(Token(word, offset, offset + len(word), pos))
-        offset += len(word)
-    return tokens
+    tagged = rjieba.tag(text)
+    words = [word for word, _ in tagged]
+    ends = list(accumulate(map(len, words)))
+    starts = [0, *ends[:-1]] if ends else []
+    return list(map(Token, words, starts, ends, [pos for _, pos in tagged])), starts, ends
 
 
 def split_sentences(text: str, max_chars: int | None = None) -> list[tuple[int, int]]:
@@ -73,6 +78,6 @@ def _bounded(text: str, start: int, end: int, limit: int) -> list[tuple[int, int
 
 
 def segment(doc: Document) -> Document:
-    doc.tokens = tokenize(doc.match_text)
+    doc.tokens, doc.token_starts, doc.token_ends = _tokenize(doc.match_text)
     doc.sentences = split_sentences(doc.text)
     return doc
