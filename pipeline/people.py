@@ -44,6 +44,9 @@ CREDIT_TAILS = ("报道", "摄影", "摄", "文", "图", "发自")
 QUOTES_OPEN, QUOTES_CLOSE = "“‘\"", "”’\""
 AGE_BEFORE = re.compile(r"\d{1,3}岁的$")
 AGE_AFTER_TITLE = re.compile(r"[、，,]?\d{1,3}岁的$")
+FOREIGN_NAME = re.compile(r"[\u4e00-\u9fff]{1,6}(?:[%s][\u4e00-\u9fff]{1,6})+" % DOTS)  # 努尔・白克力
+SPACED_NAME = re.compile(r"([\u4e00-\u9fff])[ \u3000]{1,3}([\u4e00-\u9fff])(?![\u4e00-\u9fff])")  # 辛  阳
+BRACKET_AFTER = re.compile(r"[ \u3000]*[(（]([^()（）\n]{2,12})[)）]")  # 郭金江（主席）
 ACCEPT = 2.5  # evidence needed to accept a name candidate
 GIVEN_WEIGHT = 0.5  # evidence per unit of mean log-odds of the surname and given-name characters
 NR_WEIGHT = {2: 1.0, 3: 2.0}  # a native name the segmenter tags nr, by length
@@ -276,7 +279,7 @@ def foreign_name_at(text: str, start: int, index: TokenIndex) -> int | None:
 
     The last part ends at the first word end two or more characters after the last dot.
     """
-    m = re.match(r"[\u4e00-\u9fff]{1,6}(?:[%s][\u4e00-\u9fff]{1,6})+" % DOTS, text[start:start + 30])
+    m = FOREIGN_NAME.match(text[start:start + 30])
     if not m:
         return None
     last_dot = start + max(m.group().rfind(d) for d in DOTS)
@@ -308,6 +311,7 @@ class Evidence:
         self.nr = {(tokens[i].start, tokens[i].end) for i in index.tagged("nr", "nrfg", "nrt")}
         self.nr_starts = {start for start, _ in self.nr}
         self.places = {(tokens[i].start, tokens[i].end) for i in index.tagged("ns", "nt")}
+        self.place_starts = {start for start, _ in self.places}  # a pair is looked up only when its start is here
         self._left: dict[int, dict[str, float]] = {}
         self.by_end = index.by_end
         self.by_start = index.by_start
@@ -403,6 +407,7 @@ class Evidence:
         tok = self.index.tokens[tok_i] if tok_i is not None else None
         lex, title_start, by_end = self.lex, self.title_start, self.by_end
         nr, places, nr_start = self.nr, self.places, start in self.nr_starts
+        place_start = start in self.place_starts
         honorific, cues = lex.honorific_after, lex.cues_after
         for length, likelihood in shapes:
             end = start + length
@@ -431,9 +436,9 @@ class Evidence:
                     bound += 1.0  # name_then_cue
                 elif tok is not None and not (tok.end == end + 1 and tok.pos.startswith("nr")):
                     bound -= 1.5  # right_cuts_word: no glued nr token can excuse it
-            if (start, end) in nr:
+            if nr_start and (start, end) in nr:
                 bound += 2.0
-            elif (start, end) in places:
+            elif place_start and (start, end) in places:
                 bound -= 0.5
             elif length == 3 and end in by_end:
                 bound += 1.5  # jieba_nr_split needs the name to end a word
@@ -466,14 +471,15 @@ class Evidence:
             evidence = self._left[start] = self._read_left(start)
         evidence = evidence.copy()
         self._read_right(evidence, start, end)
-        if (start, end) in self.nr:
+        nr_start = start in self.nr_starts
+        if nr_start and (start, end) in self.nr:
             native = not lex.translit.issuperset(name)
             evidence["jieba_nr"] = (NR_WEIGHT[min(end - start, 3)]) if native else 1.0
-        elif (start, end) in self.places:
+        elif start in self.place_starts and (start, end) in self.places:
             evidence["jieba_place"] = PLACE_WEIGHT  # 印尼/ns: the segmenter reads a place
         elif end - start == 3 and self._split_name(start, end):
             evidence["jieba_nr_split"] = NR_SPLIT_WEIGHT  # 邹|春雨, 姚连|宽: a name cut in two words
-        elif start in self.nr_starts:
+        elif nr_start:
             evidence["jieba_nr_part"] = 0.5
         if end - start == 3:
             evidence["three_chars"] = 0.2
@@ -483,7 +489,7 @@ class Evidence:
         likelihood = given_name_likelihood(name)
         if likelihood:
             evidence["given_chars"] = likelihood
-        if self._cuts_address(start, end):
+        if text[end - 1] in lex.honorific_after.by_first and self._cuts_address(start, end):
             evidence["cuts_form_of_address"] = -3.0  # 村民仇先|生称: 仇先生 is no name
         if name[-1] in lex.place_final and not evidence.get("left_title"):
             evidence["place_final"] = -2.0  # 梁王河, 刘家庄: a river or a village, unless a title names it
@@ -579,7 +585,8 @@ def _kept_runs(runs: list[tuple[int, int, bool, object]], translit: list[Candida
                 for j in group:
                     keep[j] = False
             group, all_hopeless, group_end = [], True, e
-        group_end = max(group_end, e)
+        if e > group_end:
+            group_end = e
         all_hopeless = all_hopeless and hopeless
         if i >= 0:
             group.append(i)
@@ -694,7 +701,7 @@ def reporter_names(text: str, titles: list[TitleSpan]) -> list[tuple[int, int, s
 
 
 def _reporter_name_at(text: str, pos: int, title_start: set[int]) -> tuple[int, str] | None:
-    spaced = re.match(r"([\u4e00-\u9fff])[ \u3000]{1,3}([\u4e00-\u9fff])(?![\u4e00-\u9fff])", text[pos:pos + 8])
+    spaced = SPACED_NAME.match(text[pos:pos + 8])
     if spaced and name_shape(spaced.group(1) + spaced.group(2), 0, 2):
         return pos + spaced.end(), spaced.group(1) + spaced.group(2)
     for length in (3, 2, 4):
@@ -774,7 +781,7 @@ class RoleReader:
 
     def after(self, end: int) -> list[Role]:
         text = self.text
-        m = re.match(r"[ \u3000]*[(（]([^()（）\n]{2,12})[)）]", text[end:end + 16])
+        m = BRACKET_AFTER.match(text[end:end + 16])
         offset = end + (m.start(1) if m else 0)
         title = self.title_start.get(offset)
         if title is None or title.kind == "untitled" or (m is None and title.weak):
