@@ -22,6 +22,8 @@ from .rules import expand_fragments, load_yaml
 # Chinese clause punctuation (，：；！？（）) is kept: recognizers match it as written.
 _FOLDED = "０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ％．＋－／＄＃＆＊＝＜＞＠［］＿｛｝～\u3000"
 WIDTH_FOLD = {ord(c): ord(c) - 0xFEE0 for c in _FOLDED if c != "\u3000"} | {0x3000: 0x20}
+_FOLDABLE = re.compile("[" + re.escape(_FOLDED) + "]")
+_FOLD_CHAR = {chr(k): chr(v) for k, v in WIDTH_FOLD.items()}
 
 _TAG = re.compile(r"<[^<>]{0,200}>")
 _CODE_BLOCK = re.compile(r"<(script|style)\b[^<>]{0,200}>.*?</\1\s*>", re.I | re.S)
@@ -31,7 +33,11 @@ _CLAUSE = re.compile(r"[，,。！？!?；;：:、\s]+")
 
 
 def fold_width(text: str) -> str:
-    return text.translate(WIDTH_FOLD)
+    """text.translate(WIDTH_FOLD), done only where a foldable character is (most articles have
+    none or a few; translate walks every character through a dict)."""
+    if _FOLDABLE.search(text) is None:
+        return text
+    return _FOLDABLE.sub(lambda m: _FOLD_CHAR[m.group()], text)
 
 
 @lru_cache(maxsize=1)
@@ -236,7 +242,8 @@ def _assemble(blocks: list[Block], rules: CleaningRules, log: list[dict]) -> lis
     seen_lines: set[str] = set()
 
     def emit(block: Block) -> None:
-        if block.kind in ("body", "lead", "fragment") and _is_duplicate(block, kept, seen_clauses, rules, log):
+        clauses = _clauses(block.text, rules)
+        if block.kind in ("body", "lead", "fragment") and _is_duplicate(block, clauses, kept, seen_clauses, rules, log):
             return
         if block.text in seen_lines:  # a heading, caption or byline printed twice
             log.append({"action": "dropped_duplicate", "detail": {"text": block.text[:40], "why": f"repeated {block.kind}"}})
@@ -245,7 +252,7 @@ def _assemble(blocks: list[Block], rules: CleaningRules, log: list[dict]) -> lis
         if block.kind == "fragment":
             block.kind = "body"
         kept.append(block)
-        seen_clauses.update(_clauses(block.text, rules))
+        seen_clauses.update(clauses)
 
     for block in blocks:
         if pending is not None and block.kind == "caption":
@@ -287,8 +294,8 @@ def _clauses(text: str, rules: CleaningRules) -> list[str]:
     return [c for c in _CLAUSE.split(text) if len(c) >= rules.min_clause_chars]
 
 
-def _is_duplicate(block: Block, kept: list[Block], seen: set[str], rules: CleaningRules, log: list[dict]) -> bool:
-    clauses = _clauses(block.text, rules)
+def _is_duplicate(block: Block, clauses: list[str], kept: list[Block], seen: set[str], rules: CleaningRules,
+                  log: list[dict]) -> bool:
     total = sum(map(len, clauses))
     covered = sum(len(c) for c in clauses if c in seen)
     if total and covered / total >= rules.min_coverage:

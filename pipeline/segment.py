@@ -17,6 +17,7 @@ from .rules import load_yaml
 
 _SENTENCE_END = re.compile(r"[。！？!?；;]+[”’」』)）]*|\n+")
 _CLAUSE_END = re.compile(r"[，,、：:]")
+_NONBLANK = re.compile(r"\S")  # what str.strip() keeps (both read str.isspace)
 
 
 @lru_cache(maxsize=1)
@@ -59,15 +60,21 @@ def split_sentences(text: str, max_chars: int | None = None) -> list[tuple[int, 
     limit = max_chars or load_yaml("segmentation.yaml")["max_sentence_chars"]
     spans: list[tuple[int, int]] = []
     start = 0
+    nonblank = _NONBLANK.search
     for match in _SENTENCE_END.finditer(text):
-        end = match.end() if not match.group().startswith("\n") else match.start()
-        spans += _bounded(text, start, end, limit)
+        end = match.end() if text[match.start()] != "\n" else match.start()
+        if end - start <= limit:  # the common case of _bounded: one piece, kept unless blank
+            if nonblank(text, start, end):
+                spans.append((start, end))
+        else:
+            spans += _bounded(text, start, end, limit)
         start = match.end()
     spans += _bounded(text, start, len(text), limit)
     return spans
 
 
 def _bounded(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]]:
+    """[start, end) in pieces of at most limit characters, blank pieces left out."""
     pieces: list[tuple[int, int]] = []
     while end - start > limit:
         cut = max((m.end() for m in _CLAUSE_END.finditer(text, start + limit // 2, start + limit)), default=start + limit)
