@@ -167,12 +167,20 @@ def _link_sentence(doc: Document, rules: EventRules, index: _Index, state: _Disc
                         first, index, triggers)
     local = index.entities[bisect_right(index.entity_starts, start - 1):bisect_right(index.entity_starts, end - 1)]
     own_date = [d for d in dates if not _is_baseline(doc, rules, d)]
+    if not figures and not own_date:  # nothing to report (see _reported): only the last action's actor carries
+        triggers = find_triggers(doc, rules, sentence)
+        actors = _arguments(doc, rules, local, sentence, triggers[-1])[0] if triggers else []
+        if actors:
+            state.actor = actors[-1:]
+        return []
     events = _sentence_events(doc, rules, sentence, figures)
     reported = _reported(events, bool(own_date))
     for event in reported or events[-1:]:  # the last action still sets the actor that carries
         event.actors, event.targets = _arguments(doc, rules, local, sentence, event.trigger)
-    location = _location(doc, rules, index.places, start, end) \
-        or next(filter(None, (_visited(rules, local, e) for e in events)), None)
+    location = None
+    if reported:
+        location = _location(doc, rules, index.places, start, end) \
+            or next(filter(None, (_visited(rules, local, e) for e in events)), None)
     for event in reported:
         event.location = location
         _attach_date(event, own_date, state.date or index.topic_date)
