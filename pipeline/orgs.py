@@ -192,8 +192,9 @@ class Gazetteer:
                 self._single[codes[0]] = True
             else:
                 self._pair[codes[0] * size + codes[1]] = True
-            lengths.setdefault(word[:2], set()).add(len(word))
-        self._lengths = {head: tuple(sorted(ns, reverse=True)) for head, ns in lengths.items()}
+                lengths.setdefault(word[:2], set()).add(len(word))
+        self._lengths = {head: tuple(sorted(ns, reverse=True)) for head, ns in lengths.items()}  # words of 2+
+        self._singles = frozenset(word for word in self.masks if len(word) == 1)
         # word -> positions in self.names of the lists holding it, so find appends without reading bits
         self._owners = {word: tuple(bit for bit in range(len(self.names)) if mask >> bit & 1)
                         for word, mask in self.masks.items()}
@@ -207,17 +208,19 @@ class Gazetteer:
         codes = self._code[np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)]
         opens = self._single[codes]
         opens[:-1] |= self._pair[codes[:-1].astype(np.intp) * self._size + codes[1:]]
-        lengths, owners_of, n = self._lengths, self._owners, len(text)
+        lengths, owners_of, singles, n = self._lengths, self._owners, self._singles, len(text)
         for start in np.flatnonzero(opens).tolist():
-            for head in (text[start:start + 2], text[start]) if start + 1 < n else (text[start],):
-                for size in lengths.get(head, ()):
-                    end = start + size
-                    owners = owners_of.get(text[start:end]) if end <= n else None
-                    if owners is None:
-                        continue
+            for size in lengths.get(text[start:start + 2], ()):  # longest first, then a one-character word
+                end = start + size
+                owners = owners_of.get(text[start:end]) if end <= n else None
+                if owners is not None:
                     hit = (start, end, text[start:end])
                     for k in owners:
                         lists[k].append(hit)
+            if text[start] in singles:
+                hit = (start, start + 1, text[start])
+                for k in owners_of[text[start]]:
+                    lists[k].append(hit)
         return found
 
 
