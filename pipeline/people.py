@@ -397,13 +397,13 @@ class Evidence:
             base = 1.5 if title.weak else 2.0 if title.kind == "untitled" else 3.0
         else:
             base = 1.5 if before == "的" else 0.5
-        if start not in self.by_start:
+        tok_i = self.by_start.get(start)
+        if tok_i is None:
             base -= 1.5
         if text[start] in PREPOSITIONS:
             base -= 1.5
         base += 1e-6  # a margin for the order of float additions
         quoted = before in QUOTES_OPEN
-        tok_i = self.by_start.get(start)
         tok = self.index.tokens[tok_i] if tok_i is not None else None
         lex, title_start, by_end = self.lex, self.title_start, self.by_end
         nr, places, nr_start = self.nr, self.places, start in self.nr_starts
@@ -516,6 +516,8 @@ def _name_shapes(window: str) -> tuple[tuple[int, float], ...]:
 
 def _best_at(ev: Evidence, start: int, shapes: tuple[tuple[int, float], ...]) -> Candidate | None:
     """The best-scoring name shape starting at start (shapes: from _name_shapes)."""
+    if len(shapes) == 1:
+        return ev.score(start, start + shapes[0][0])
     best, best_score = None, 0.0
     for length, _ in shapes:
         cand = ev.score(start, start + length)
