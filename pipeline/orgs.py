@@ -464,7 +464,8 @@ def resolve_names(spans: list[OrgSpan], places: list[OrgSpan]) -> dict[str, str]
             if candidates:
                 full[short] = max(candidates, key=len)
                 continue
-        longer = [t for t in texts if len(t) > len(short) and t.endswith(short) and len(short) >= 3]
+        size = len(short)
+        longer = [t for t in texts if len(t) > size and t.endswith(short)] if size >= 3 else []
         if len({full.get(t, t) for t in longer}) == 1:
             full[short] = full[longer[0]]
     return full
