@@ -409,6 +409,7 @@ class Evidence:
         nr, places, nr_start = self.nr, self.places, start in self.nr_starts
         place_start = start in self.place_starts
         honorific, cues = lex.honorific_after, lex.cues_after
+        honorific_first, cue_first = honorific.by_first, cues.by_first
         for length, likelihood in shapes:
             end = start + length
             nxt = text[end:end + 1]
@@ -418,14 +419,14 @@ class Evidence:
             # _read_right without the bracket regex: a bracket or space after the name may be worth 3
             # (a word set is read only when a word of it opens with nxt)
             cue = False
-            if nxt and nxt in "）)（( \u3000" or (nxt in honorific.by_first
+            if nxt and nxt in "）)（( \u3000" or (nxt in honorific_first
                                                   and honorific.starting_at(text, end) is not None):
                 bound += 3.0
-                cue = nxt in cues.by_first and cues.starting_at(text, end) is not None  # when the bracket regex fails
+                cue = nxt in cue_first and cues.starting_at(text, end) is not None  # when the bracket regex fails
             elif (title := title_start.get(end)) is not None and title.kind == "title" and not title.weak:
                 bound += 2.0
             else:
-                word = cues.starting_at(text, end) if nxt in cues.by_first else None
+                word = cues.starting_at(text, end) if nxt in cue_first else None
                 if word is not None:
                     cue = True
                     bound += 1.5 if word in lex.cues_after_strong else 0.5
