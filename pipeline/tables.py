@@ -23,6 +23,10 @@ TABLE_COLUMNS: dict[str, list[str]] = {
 }
 
 
+_FIGURE_FIELDS = ("text", "value", "value_max", "qualifier", "unit", "kind", "currency", "subject", "scope",
+                  "start", "end", "rule")  # copied from the article's figure as they are
+
+
 def article_rows(article: dict) -> dict[str, list[dict]]:
     """The rows one article contributes to each table."""
     aid = article["article_id"]
@@ -35,11 +39,10 @@ def article_rows(article: dict) -> dict[str, list[dict]]:
         rows["events"].append(_event_row(aid, event, dates, names, figures))
     for fig in article["figures"]:
         event = event_of.get(fig["id"])
-        rows["figures"].append({
-            "article_id": aid, "figure_id": fig["id"], "event_id": event["id"] if event else None,
-            "event_type": event["type"] if event else None, **{k: fig.get(k) for k in (
-                "text", "value", "value_max", "qualifier", "unit", "kind", "currency", "subject", "scope",
-                "start", "end", "rule")}})
+        row = {"article_id": aid, "figure_id": fig["id"], "event_id": event["id"] if event else None,
+               "event_type": event["type"] if event else None}
+        row.update(zip(_FIGURE_FIELDS, map(fig.get, _FIGURE_FIELDS)))
+        rows["figures"].append(row)
     for person in article["people"]:
         roles = person["roles"] or [{"title": None, "org": None}]
         for role in roles:
@@ -56,9 +59,8 @@ def article_rows(article: dict) -> dict[str, list[dict]]:
 def _event_row(aid: str, event: dict, dates: dict, names: dict, figures: dict) -> dict:
     date = dates.get(event["date"]) or {}
     value = date.get("value") or {}
-    money = [figures[f] for f in event["figures"] if f in figures]
-    total = sum(f["value"] for f in money if f["kind"] == "money" and f.get("currency") == "CNY"
-                and f.get("scope", "total") == "total" and f["qualifier"] != "range")
+    total = sum(f["value"] for f in map(figures.get, event["figures"]) if f is not None and f["kind"] == "money"
+                and f.get("currency") == "CNY" and f.get("scope", "total") == "total" and f["qualifier"] != "range")
     return {
         "article_id": aid, "event_id": event["id"], "type": event["type"], "trigger": event["trigger"]["text"],
         "date_id": event["date"], "date_text": date.get("text"), "date_start": value.get("start"),
