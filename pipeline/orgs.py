@@ -235,13 +235,18 @@ def leftmost_longest(hits: list[tuple[int, int, str]]) -> list[tuple[int, int, s
 
 
 class TokenIndex:
-    """Which token starts/ends at an offset, for word-boundary checks. Built once per document."""
+    """Which token starts/ends at an offset, for word-boundary checks. Built once per document.
 
-    def __init__(self, tokens: list[Token]):
+    offsets: (starts, ends) of the tokens when the caller has them (Document.token_offsets()).
+    """
+
+    def __init__(self, tokens: list[Token], offsets: tuple[list[int], list[int]] | None = None):
         self.tokens = tokens
-        self.by_start = {t.start: i for i, t in enumerate(tokens)}
-        self.by_end = {t.end: i for i, t in enumerate(tokens)}
-        self._ends = [t.end for t in tokens]
+        starts, ends = offsets if offsets is not None else ([t.start for t in tokens], [t.end for t in tokens])
+        positions = range(len(tokens))
+        self.by_start = dict(zip(starts, positions))
+        self.by_end = dict(zip(ends, positions))
+        self._ends = ends
         self._tagged: dict[str, list[int]] | None = None
 
     def tagged(self, *tags: str) -> list[int]:
@@ -497,7 +502,7 @@ def _expand_abbreviations(text: str, index: TokenIndex, spans: list[OrgSpan]) ->
 def recognize_orgs(doc: Document, index: TokenIndex | None = None, found: dict[str, list] | None = None) -> Document:
     """Organizations and locations of doc; index is the token index of doc.tokens and found the
     gazetteer finds in doc.match_text (see find_places) when the caller has them."""
-    index = index or TokenIndex(doc.tokens)
+    index = index or TokenIndex(doc.tokens, doc.token_offsets())
     text = doc.match_text
     found = found or lexicon().gazetteer.find(text)
     places = find_places(text, index, found)

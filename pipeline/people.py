@@ -876,7 +876,7 @@ def _all_mentions(text: str, names: list[str]) -> list[tuple[int, int, str]]:
 
 def recognize_people(doc: Document) -> Document:
     text = doc.match_text
-    index = TokenIndex(doc.tokens)
+    index = TokenIndex(doc.tokens, doc.token_offsets())
     found = lexicon().gazetteer.find(text)
     if not doc.organizations and not doc.locations:
         recognize_orgs(doc, index, found)
