@@ -126,12 +126,10 @@ def parse_number(text: str) -> float | None:
     if m and float(m.group(4)):
         value = float(m.group(2)) + float(m.group(3)) / float(m.group(4))
         return -value if m.group(1) else value
-    s = normalize(text)
-    if not s:
+    signed = _split_sign(text)
+    if signed is None:
         return None
-    sign = 1.0
-    if s[0] in "-负":
-        sign, s = -1.0, s[1:].lstrip("-负")
+    sign, s = signed
     factor = 1.0
     rules = compiled()
     if len(s) > 1 and s[-1] in rules.counted:  # 五打 = 60, 一对 = 2, 1个 = 1
@@ -164,15 +162,22 @@ def _whole(s: str) -> float | None:
     return _unsigned(s)
 
 
-def _parse_signed(text: str) -> float | None:
+def _split_sign(text: str) -> tuple[float, str] | None:
+    """(sign, the normalized numeral without it), or None for an empty numeral."""
     s = normalize(text)
     if not s:
         return None
-    sign = 1.0
     if s[0] in "-负":
-        sign, s = -1.0, s[1:].lstrip("-负")
-    value = _unsigned(s)
-    return None if value is None else sign * value
+        return -1.0, s[1:].lstrip("-负")
+    return 1.0, s
+
+
+def _parse_signed(text: str) -> float | None:
+    signed = _split_sign(text)
+    if signed is None:
+        return None
+    value = _unsigned(signed[1])
+    return None if value is None else signed[0] * value
 
 
 def _unsigned(s: str) -> float | None:
