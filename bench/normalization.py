@@ -59,7 +59,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipeline.figures import find_figures, parse_money  # noqa: E402
-from pipeline.numbers import find_numbers, fold_width, parse_number  # noqa: E402
+from pipeline.numbers import find_numbers, fold_expression, parse_number  # noqa: E402
 
 log = logging.getLogger("bench.normalization")
 
@@ -100,7 +100,7 @@ def close(a, b) -> bool:
 
 
 def _number_values(text: str) -> list[float]:
-    return [n.value for n in find_numbers(fold_width(text)) if not n.bare]
+    return [n.value for n in find_numbers(fold_expression(text)) if not n.bare]
 
 
 def _run_extract(cases: list[dict], values_of) -> SuiteResult:
@@ -155,7 +155,7 @@ def run_cn2an(cases: list[dict]) -> SuiteResult:
 
 def _percent_values(text: str) -> list[float]:
     """Values of the percent figures; a range (5-20%) produces both of its bounds."""
-    figs = [f for f in find_figures(fold_width(text)) if f.kind == "percent" or f.unit == "个百分点"]
+    figs = [f for f in find_figures(fold_expression(text)) if f.kind == "percent" or f.unit == "个百分点"]
     return [f.value for f in figs] + [f.value_max for f in figs if f.value_max is not None]
 
 
@@ -172,7 +172,7 @@ def run_extract_currency(cases: list[dict]) -> SuiteResult:
         want = [e for e in case["expected"] if e.get("value") is not None]
         if not want and any(e.get("value") is None for e in case["expected"]):
             continue  # bare currency words (人民币 美元) carry no amount: not scored
-        got = [f for f in find_figures(fold_width(case["text"])) if f.kind == "money"]
+        got = [f for f in find_figures(fold_expression(case["text"])) if f.kind == "money"]
         ok = all(any(close(g.value, w["value"]) and (not w.get("currency") or g.currency == w["currency"]) for g in got)
                  for w in want) and (bool(want) or not got)
         res.ours.append(ok)
@@ -231,14 +231,14 @@ def run_parse_money(cases: list[dict]) -> SuiteResult:
     res = SuiteResult([], [] if jio else None)
     for case in cases:
         if case.get("task") == "extraction":
-            want = sorted(fold_width(e["text"]).replace(" ", "") for e in case["expected"])
-            got = sorted(f.text.replace(" ", "") for f in find_figures(fold_width(case["text"])) if f.kind == "money")
+            want = sorted(fold_expression(e["text"]).replace(" ", "") for e in case["expected"])
+            got = sorted(f.text.replace(" ", "") for f in find_figures(fold_expression(case["text"])) if f.kind == "money")
             ok = all(any(w in g or g in w for g in got) for w in want) and (bool(want) or not got)
             res.ours.append(ok)
             if not ok:
                 res.failures.append(f"{case['text'][:50]!r} want {want} got {got}")
             if res.peer is not None:
-                peer = [fold_width(p["text"]).replace(" ", "") for p in jio.ner.extract_money(case["text"])]
+                peer = [fold_expression(p["text"]).replace(" ", "") for p in jio.ner.extract_money(case["text"])]
                 res.peer.append(all(any(w in g or g in w for g in peer) for w in want) and (bool(want) or not peer))
             continue
         e = case["expected"][0]
@@ -279,7 +279,7 @@ def score_gold(shared: Path) -> None:
     tp = n_pred = n_gold = mtp = m_pred = m_gold = qual_ok = matched = 0
     for path in sorted(gold_dir.glob("*.json")):
         gold = json.loads(path.read_text(encoding="utf-8"))
-        text = fold_width((articles / gold["article"]).read_text(encoding="utf-8"))
+        text = fold_expression((articles / gold["article"]).read_text(encoding="utf-8"))
         figs = find_figures(text)
         key = lambda v, m: (round(float(v), 4), None if m is None else round(float(m), 4))  # noqa: E731
         pred = {key(f.value, f.value_max): f for f in figs}

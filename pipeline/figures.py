@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .model import Figure, Token
-from .numbers import NumberSpan, find_numbers, fold_width, parse_number
+from .numbers import NumberSpan, find_numbers, fold_expression, parse_number
 from .rules import RulesError, alternation, load_words, load_yaml, trie_alternation
 
 log = logging.getLogger(__name__)
@@ -918,7 +918,7 @@ def parse_money(text: str) -> dict | None:
     >>> parse_money("近30万元")
     {'value': 300000.0, 'value_max': None, 'currency': 'CNY', 'qualifier': 'under'}
     """
-    folded = fold_width(text).strip()
+    folded = fold_expression(text).strip()
     figures = [f for f in find_figures(folded) if f.kind == "money"]
     if not figures:  # 五個半, 個九, 港幣三個一毫四: in an amount of money 個 is the dollar (块)
         dollars = _as_dollars(folded)

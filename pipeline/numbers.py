@@ -36,8 +36,12 @@ def _fold_table() -> dict[int, int]:
 _FOLD = _fold_table()
 
 
-def fold_width(text: str) -> str:
-    """Full-width ASCII forms and the ideographic space folded to ASCII; same length, so offsets hold."""
+def fold_expression(text: str) -> str:
+    """Every full-width ASCII form and the ideographic space folded to ASCII; same length.
+
+    For one expression parsed on its own (parse_number, parse_money), where a full-width comma
+    is a thousands separator (1，234). Article text goes through pipeline.clean.match_view,
+    which keeps Chinese clause punctuation as written."""
     return text.translate(_FOLD)
 
 
@@ -102,7 +106,7 @@ def compiled() -> _Compiled:
 def normalize(text: str) -> str:
     """Fold widths, map variant characters, drop spaces and thousands separators."""
     rules = compiled()
-    s = fold_width(text).strip()
+    s = fold_expression(text).strip()
     s = "".join(rules.variants.get(ch, ch) for ch in s)
     s = re.sub(r"\s+", "", s)
     s = re.sub(r"(?<=[0-9]),(?=[0-9]{3})", "", s)
@@ -122,7 +126,7 @@ def parse_number(text: str) -> float | None:
     >>> parse_number("三百零七"), parse_number("1.2万"), parse_number("1，234")
     (307.0, 12000.0, 1234.0)
     """
-    m = _MIXED_FRACTION.fullmatch(fold_width(text))  # 1 3/5: spaces matter, read before normalize
+    m = _MIXED_FRACTION.fullmatch(fold_expression(text))  # 1 3/5: spaces matter, read before normalize
     if m and float(m.group(4)):
         value = float(m.group(2)) + float(m.group(3)) / float(m.group(4))
         return -value if m.group(1) else value

@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import registry
 
-from .clean import fold_width
+from .clean import match_view
 from .model import Document, Paragraph
 from .segment import segment, tokenize
 
@@ -70,7 +70,7 @@ def _spans(doc: Doc, located: list[tuple[int, int, dict]], label: str) -> list[S
 
 def _document(doc: Doc) -> Document:
     text = doc.text
-    model = Document(article_id="spacy", source="spacy", raw=text, text=text, match_text=fold_width(text))
+    model = Document(article_id="spacy", source="spacy", raw=text, text=text, match_text=match_view(text)[0])
     model.paragraphs = [Paragraph(0, len(text), "body")]
     return segment(model)
 
@@ -81,7 +81,7 @@ def make_figures(nlp: Language, name: str):
 
     def component(doc: Doc) -> Doc:
         located = [(f.start, f.end, {k: v for k, v in asdict(f).items() if k not in ("id", "start", "end")})
-                   for f in find_figures(fold_width(doc.text))]
+                   for f in find_figures(match_view(doc.text)[0])]
         doc.spans["figures"] = _spans(doc, located, "FIGURE")
         return doc
     return component
@@ -95,7 +95,7 @@ def make_dates(nlp: Language, name: str, reference_date: str | None):
     given = date.fromisoformat(reference_date) if reference_date else None
 
     def component(doc: Doc) -> Doc:
-        text = fold_width(doc.text)
+        text = match_view(doc.text)[0]
         reference = resolve_reference(text, given) if given else resolve_reference(text)
         located = [(d.start, d.end, {"start": d.value_start, "end": d.value_end, "granularity": d.granularity,
                                      "kind": d.kind, "rule": d.rule, "reason": d.reason})

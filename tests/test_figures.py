@@ -10,7 +10,7 @@ import yaml
 
 from pipeline.figures import _FIGURE_FIELDS, figure_rules, find_figures, parse_money
 from pipeline.model import Figure, Token
-from pipeline.numbers import fold_width
+from pipeline.numbers import fold_expression
 
 SPEC = yaml.safe_load((Path(__file__).parent / "specs" / "figures.yaml").read_text(encoding="utf-8"))["cases"]
 
@@ -44,7 +44,7 @@ def test_figures_span_offsets_quote_the_text(case):
 
 def test_find_figures_offsets_valid_on_folded_full_width_text():
     raw = "超过２　．２万亿元，约５０００亿元，２５％左右"
-    text = fold_width(raw)
+    text = fold_expression(raw)
     assert len(text) == len(raw)
     figs = find_figures(text)
     assert [raw[f.start : f.end] for f in figs] == ["超过２　．２万亿元", "约５０００亿元", "２５％左右"]

@@ -7,7 +7,7 @@ import time
 import pytest
 from hypothesis import given, strategies as st
 
-from pipeline.numbers import compiled, find_numbers, fold_width, parse_number
+from pipeline.numbers import compiled, find_numbers, fold_expression, parse_number
 
 
 @pytest.mark.parametrize("text,value", [
@@ -57,7 +57,7 @@ def test_parse_number_none_for_non_numbers(text):
     ("参与人数十万", [("十万", 100000)]),
 ])
 def test_find_numbers_spans(text, spans):
-    got = find_numbers(fold_width(text))
+    got = find_numbers(fold_expression(text))
     assert [(n.text, pytest.approx(n.value)) for n in got] == [(t, pytest.approx(v)) for t, v in spans]
     for n in got:
         assert text[n.start : n.end] == n.text
@@ -75,10 +75,10 @@ def test_find_numbers_marks_bare_multipliers():
     assert span.bare and span.value == 1e7
 
 
-def test_fold_width_keeps_length():
+def test_fold_expression_keeps_length():
     raw = "２　．２万亿元，１，２３４％"
-    assert fold_width(raw) == "2 .2万亿元,1,234%"
-    assert len(fold_width(raw)) == len(raw)
+    assert fold_expression(raw) == "2 .2万亿元,1,234%"
+    assert len(fold_expression(raw)) == len(raw)
 
 
 def test_numbers_rules_compile():
